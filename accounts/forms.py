@@ -1,0 +1,53 @@
+"""Forms of the accounts pages."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import OrganizationKind, Role
+from .models import Organization
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "slug", "kind", "description", "city", "country", "website", "email", "logo"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not user.is_superuser:
+            # Only site admins register municipalities: a city's name must not be claimed by anyone.
+            self.fields["kind"].choices = [c for c in OrganizationKind.choices if c[0] != OrganizationKind.MUNICIPALITY]
+        if self.instance.pk:
+            del self.fields["slug"]
+            if self.instance.kind == OrganizationKind.MUNICIPALITY and not user.is_superuser:
+                del self.fields["kind"]
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and getattr(logo, "size", 0) > 2 * 1024 * 1024:
+            raise forms.ValidationError(_("The logo must be at most 2 MB."))
+        return logo
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.EDITOR)
+
+
+class MembershipRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. “nightly sync script”."))
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
+        choices=[("read", _("Read")), ("write", _("Write"))],
+        initial=["read"],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    expires_at = forms.DateTimeField(
+        label=_("Expires"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty for a token that does not expire."),
+    )

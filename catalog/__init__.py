@@ -1,0 +1,1 @@
+"""The catalogue: datasets, distributions, licences and vocabularies, search and interoperability."""

@@ -1,0 +1,132 @@
+"""Serializers of the catalogue API: they shape data; services hold the rules."""
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.api.serializers import BriefOrganizationSerializer
+from accounts.models import Organization
+from catalog.models import Dataset, Distribution, FileType, Frequency, Licence, Theme
+
+
+class LicenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Licence
+        fields = ["id", "title", "uri", "is_open"]
+
+
+class ThemeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Theme
+        fields = ["code", "label", "uri"]
+
+
+class FrequencySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Frequency
+        fields = ["code", "label", "uri"]
+
+
+class FileTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FileType
+        fields = ["code", "label", "uri", "media_type", "machine_readable", "non_proprietary"]
+
+
+class DistributionSerializer(serializers.ModelSerializer):
+    dataset = serializers.SlugRelatedField(slug_field="slug", queryset=Dataset.objects.none())
+    format = serializers.SlugRelatedField(slug_field="code", queryset=FileType.objects.all(), required=False, allow_null=True)
+    licence = serializers.PrimaryKeyRelatedField(queryset=Licence.objects.all(), required=False, allow_null=True)
+    file = serializers.FileField(required=False, allow_null=True, write_only=True)
+    file_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Distribution
+        fields = [
+            "id", "uuid", "dataset", "title", "description", "access_url", "download_url", "file", "file_url",
+            "format", "media_type", "byte_size", "checksum_sha256", "licence", "rights", "status", "language",
+            "position", "created_at", "updated_at",
+        ]
+        read_only_fields = ["byte_size", "checksum_sha256"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["dataset"].queryset = Dataset.objects.editable_by(request.user)
+        if self.instance is not None and not isinstance(self.instance, list | tuple) and hasattr(self.instance, "pk"):
+            self.fields["dataset"].read_only = True
+
+    def get_file_url(self, obj) -> str | None:
+        if not obj.file:
+            return None
+        return self.context["request"].build_absolute_uri(obj.file_url)
+
+    def validate_file(self, upload):
+        if upload and upload.size > settings.UPLOAD_MAX_BYTES:
+            raise serializers.ValidationError(
+                _("The file is larger than the limit of %(mb)d MB.") % {"mb": settings.UPLOAD_MAX_BYTES // 2**20}
+            )
+        return upload
+
+
+class BriefDistributionSerializer(serializers.ModelSerializer):
+    format = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Distribution
+        fields = ["id", "title", "format", "media_type", "url", "byte_size"]
+
+    def get_url(self, obj) -> str:
+        url = obj.effective_download_url or obj.access_url
+        return self.context["request"].build_absolute_uri(url) if url.startswith("/") else url
+
+
+class DatasetSerializer(serializers.ModelSerializer):
+    publisher = serializers.SlugRelatedField(slug_field="slug", queryset=Organization.objects.none())
+    keywords = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+    themes = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Theme.objects.all(), required=False)
+    licence = serializers.PrimaryKeyRelatedField(queryset=Licence.objects.all(), required=False, allow_null=True)
+    accrual_periodicity = serializers.SlugRelatedField(
+        slug_field="code", queryset=Frequency.objects.all(), required=False, allow_null=True
+    )
+    slug = serializers.SlugField(max_length=100, required=False, allow_blank=True)
+    distributions = BriefDistributionSerializer(many=True, read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Dataset
+        fields = [
+            "id", "uuid", "slug", "identifier", "title", "description", "publisher", "contact_name",
+            "contact_email", "keywords", "themes", "spatial_name", "spatial_geojson", "bbox_west", "bbox_south",
+            "bbox_east", "bbox_north", "temporal_start", "temporal_end", "accrual_periodicity", "issued",
+            "modified", "languages", "version", "version_notes", "landing_page", "conforms_to", "access_rights",
+            "licence", "contains_personal_data", "status", "created_at", "updated_at", "published_at",
+            "distributions", "url",
+        ]
+        read_only_fields = ["status", "created_at", "updated_at", "published_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["publisher"].queryset = Organization.objects.editable_by(request.user)
+        if self.instance is not None and hasattr(self.instance, "pk"):
+            self.fields["publisher"].read_only = True
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["publisher"] = BriefOrganizationSerializer(instance.publisher).data
+        data["keywords"] = [k.name for k in instance.keywords.all()]
+        return data
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class DatasetStatusSerializer(serializers.Serializer):
+    """Result of a state change."""
+
+    slug = serializers.SlugField(read_only=True)
+    status = serializers.CharField(read_only=True)

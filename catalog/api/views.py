@@ -1,0 +1,152 @@
+"""REST endpoints of the catalogue: thin — visibility from querysets, writes through services."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from catalog import services
+from catalog.filters import DatasetFilterSet
+from catalog.models import Dataset, Distribution, FileType, Frequency, Licence, Theme
+from catalog.selectors import dataset_list_queryset
+
+from .serializers import (
+    DatasetSerializer,
+    DatasetStatusSerializer,
+    DistributionSerializer,
+    FileTypeSerializer,
+    FrequencySerializer,
+    LicenceSerializer,
+    ThemeSerializer,
+)
+
+
+def call_service(function, **kwargs):
+    """Run a service; its ValidationError becomes a 400 with field messages, PermissionDenied a 404."""
+    try:
+        return function(**kwargs)
+    except DjangoValidationError as exc:
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        raise serializers.ValidationError(detail) from exc
+    except DjangoPermissionDenied as exc:
+        raise NotFound() from exc
+
+
+class HasWriteScope(permissions.BasePermission):
+    """A token without the "write" scope may only read; sessions are not limited."""
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        token = request.auth
+        scopes = getattr(token, "scopes", None)
+        return scopes is None or "write" in scopes
+
+
+class DatasetViewSet(viewsets.ModelViewSet):
+    """Datasets visible to the caller; editors of the publisher create, edit, publish and withdraw."""
+
+    serializer_class = DatasetSerializer
+    filterset_class = DatasetFilterSet
+    lookup_field = "slug"
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly, HasWriteScope]
+
+    def get_queryset(self):
+        queryset = dataset_list_queryset(user=self.request.user)
+        if self.action in ("update", "partial_update", "destroy", "publish", "withdraw"):
+            queryset = queryset.filter(pk__in=Dataset.objects.editable_by(self.request.user).values("pk"))
+        return queryset.order_by("-published_at", "-updated_at", "-pk") if not self.request.GET.get("sort") else queryset
+
+    @staticmethod
+    def _service_fields(validated: dict) -> dict:
+        data = dict(validated)
+        data.pop("publisher", None)
+        return data
+
+    def perform_create(self, serializer):
+        data = self._service_fields(serializer.validated_data)
+        serializer.instance = call_service(
+            services.dataset_create, publisher=serializer.validated_data["publisher"], actor=self.request.user, **data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = call_service(
+            services.dataset_update,
+            dataset=serializer.instance,
+            actor=self.request.user,
+            **self._service_fields(serializer.validated_data),
+        )
+
+    def perform_destroy(self, instance):
+        call_service(services.dataset_delete, dataset=instance, actor=self.request.user)
+
+    @extend_schema(request=None, responses=DatasetStatusSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, slug=None):
+        dataset = call_service(services.dataset_publish, dataset=self.get_object(), actor=request.user)
+        return Response(DatasetStatusSerializer(dataset).data)
+
+    @extend_schema(request=None, responses=DatasetStatusSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, slug=None):
+        dataset = call_service(services.dataset_withdraw, dataset=self.get_object(), actor=request.user)
+        return Response(DatasetStatusSerializer(dataset).data)
+
+
+class DistributionViewSet(viewsets.ModelViewSet):
+    """Distributions of visible datasets; upload a file with multipart/form-data."""
+
+    serializer_class = DistributionSerializer
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly, HasWriteScope]
+    filterset_fields = {"dataset__slug": ["exact"], "format__code": ["exact"]}
+
+    def get_queryset(self):
+        queryset = Distribution.objects.visible_to(self.request.user)
+        if self.action in ("update", "partial_update", "destroy"):
+            queryset = queryset.filter(pk__in=Distribution.objects.editable_by(self.request.user).values("pk"))
+        return queryset.select_related("dataset", "format", "licence").order_by("dataset_id", "position", "pk")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        dataset = data.pop("dataset")
+        if data.get("file") is None:
+            data.pop("file", None)
+        serializer.instance = call_service(services.distribution_create, dataset=dataset, actor=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("dataset", None)
+        serializer.instance = call_service(
+            services.distribution_update, distribution=serializer.instance, actor=self.request.user, **data
+        )
+
+    def perform_destroy(self, instance):
+        call_service(services.distribution_delete, distribution=instance, actor=self.request.user)
+
+
+class VocabularyViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
+    """The controlled vocabularies: licences, themes, frequencies and file types."""
+
+    pagination_class = None
+    serializer_class = LicenceSerializer
+    vocabularies = {
+        "licences": (Licence, LicenceSerializer),
+        "themes": (Theme, ThemeSerializer),
+        "frequencies": (Frequency, FrequencySerializer),
+        "file-types": (FileType, FileTypeSerializer),
+    }
+
+    def list(self, request):
+        return Response({name: request.build_absolute_uri(name + "/") for name in self.vocabularies})
+
+    @action(detail=False, url_path=r"(?P<name>[a-z-]+)")
+    def entries(self, request, name=None):
+        if name not in self.vocabularies:
+            raise NotFound()
+        model, serializer_class = self.vocabularies[name]
+        return Response(serializer_class(model.objects.all(), many=True).data, status=status.HTTP_200_OK)
+
+

@@ -1,0 +1,15 @@
+"""Celery tasks of the catalogue: ids in, one service call."""
+
+from celery import shared_task
+
+
+# Hashing a file of at most UPLOAD_MAX_BYTES takes well under a second; the limits only catch a hung disk.
+@shared_task(acks_late=True, soft_time_limit=120, time_limit=150)
+def distribution_inspect_file(distribution_id: int) -> None:
+    from .models import Distribution
+    from .services import distribution_inspect_file as inspect
+
+    distribution = Distribution.objects.filter(pk=distribution_id).first()
+    if distribution is None:
+        return
+    inspect(distribution=distribution)

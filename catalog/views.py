@@ -1,0 +1,317 @@
+"""Pages of the catalogue: home, dataset search and pages, downloads, and the publisher workspace."""
+
+import json
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.choices import OrganizationKind
+from accounts.models import Organization
+
+from . import services
+from .choices import DatasetStatus
+from .forms import DatasetForm, DistributionForm, StatusForm
+from .models import Dataset, Distribution
+from .selectors import dataset_facets, dataset_list_queryset, dataset_search, portal_counts
+from .uploads import upload_too_large
+
+
+def form_error_from_validation(form, exc: ValidationError) -> None:
+    """Attach a service's ValidationError to the form, per field where it names one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def home(request):
+    visible = dataset_list_queryset(user=request.user).filter(status=DatasetStatus.PUBLISHED)
+    cities = (
+        Organization.objects.filter(kind=OrganizationKind.MUNICIPALITY)
+        .annotate(n=Count("datasets", filter=Q(datasets__status=DatasetStatus.PUBLISHED)))
+        .order_by("name")
+    )
+    context = {
+        "counts": portal_counts(user=request.user),
+        "cities": cities,
+        "latest": visible.order_by("-published_at", "-pk")[:6],
+    }
+    return render(request, "catalog/home.html", context)
+
+
+def dataset_list(request):
+    filterset, queryset = dataset_search(user=request.user, params=request.GET)
+    paginator = Paginator(queryset, 20)
+    page = paginator.get_page(request.GET.get("page"))
+    selected = {key: request.GET.getlist(key) for key in ("publisher", "theme", "licence")}
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "facets": dataset_facets(queryset=filterset.qs, selected=selected),
+        "query_string": query.urlencode(),
+        "q": request.GET.get("q", ""),
+    }
+    template = "catalog/_dataset_results.html" if request.htmx and not request.htmx.boosted else "catalog/dataset_list.html"
+    return render(request, template, context)
+
+
+def _spatial_geometry(dataset: Dataset):
+    if dataset.spatial_geojson:
+        return dataset.spatial_geojson
+    if dataset.bbox:
+        w, s, e, n = dataset.bbox
+        return {"type": "Polygon", "coordinates": [[[w, s], [e, s], [e, n], [w, n], [w, s]]]}
+    return None
+
+
+def dataset_detail(request, slug):
+    dataset = get_object_or_404(dataset_list_queryset(user=request.user), slug=slug)
+    can_edit = Dataset.objects.editable_by(request.user).filter(pk=dataset.pk).exists()
+    context = {
+        "dataset": dataset,
+        "distributions": dataset.distributions.all(),
+        "can_edit": can_edit,
+        "geometry_json": json.dumps(_spatial_geometry(dataset)),
+        "publish_problems": services.dataset_publish_problems(dataset) if can_edit else {},
+        "schema_org": json.dumps(schema_org_dataset(request, dataset), ensure_ascii=False).replace("</", "<\\/"),
+    }
+    return render(request, "catalog/dataset_detail.html", context)
+
+
+def schema_org_dataset(request, dataset: Dataset) -> dict:
+    """schema.org Dataset JSON-LD for search engines (Google Dataset Search)."""
+    data = {
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "name": dataset.title,
+        "description": dataset.description[:5000] or dataset.title,
+        "url": request.build_absolute_uri(dataset.get_absolute_url()),
+        "identifier": dataset.identifier or dataset.uri,
+        "keywords": [k.name for k in dataset.keywords.all()],
+        "isAccessibleForFree": True,
+        "publisher": {"@type": "Organization", "name": dataset.publisher.name},
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "name": d.title,
+                "contentUrl": request.build_absolute_uri(d.effective_download_url or d.access_url),
+                "encodingFormat": d.media_type or (d.format.label if d.format else ""),
+            }
+            for d in dataset.distributions.all()
+            if d.effective_download_url or d.access_url
+        ],
+    }
+    if dataset.licence and dataset.licence.uri:
+        data["license"] = dataset.licence.uri
+    if dataset.modified:
+        data["dateModified"] = dataset.modified.isoformat()
+    if dataset.issued:
+        data["datePublished"] = dataset.issued.isoformat()
+    if dataset.temporal_start:
+        data["temporalCoverage"] = f"{dataset.temporal_start.isoformat()}/{dataset.temporal_end.isoformat() if dataset.temporal_end else '..'}"
+    if dataset.bbox:
+        w, s, e, n = dataset.bbox
+        data["spatialCoverage"] = {
+            "@type": "Place",
+            "name": dataset.spatial_name or None,
+            "geo": {"@type": "GeoShape", "box": f"{s} {w} {n} {e}"},
+        }
+    return data
+
+
+def distribution_download(request, slug, pk):
+    """Serve an uploaded file as an attachment, only for a dataset the user may see.
+
+    Entitlement checks for non-open access policies plug in here with the marketplace (issue 7).
+    """
+    dataset = get_object_or_404(Dataset.objects.visible_to(request.user), slug=slug)
+    distribution = get_object_or_404(Distribution, dataset=dataset, pk=pk)
+    if not distribution.file:
+        raise Http404
+    content_type = distribution.media_type or mimetypes.guess_type(distribution.file.name)[0]
+    response = FileResponse(
+        distribution.file.open("rb"),
+        as_attachment=True,
+        filename=distribution.file.name.rsplit("/", 1)[-1],
+        content_type=content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --- publisher workspace ------------------------------------------------------------------------
+
+
+@login_required
+def workspace(request):
+    """The datasets of every organisation the user belongs to, with their states."""
+    organizations = Organization.objects.of_user(request.user).order_by("name")
+    if request.user.is_superuser and not organizations:
+        organizations = Organization.objects.all()
+    status = request.GET.get("status", "")
+    datasets = (
+        Dataset.objects.visible_to(request.user)
+        .filter(publisher__in=organizations)
+        .select_related("publisher", "licence")
+        .annotate(n_distributions=Count("distributions"))
+        .order_by("-updated_at")
+    )
+    counts = {row["status"]: row["n"] for row in datasets.order_by().values("status").annotate(n=Count("pk"))}
+    if status in DatasetStatus.values:
+        datasets = datasets.filter(status=status)
+    page = Paginator(datasets, 25).get_page(request.GET.get("page"))
+    editable = set(Organization.objects.editable_by(request.user).values_list("pk", flat=True))
+    context = {
+        "organizations": organizations,
+        "page": page,
+        "status": status,
+        "status_counts": counts,
+        "statuses": DatasetStatus.choices,
+        "editable_org_ids": editable,
+    }
+    return render(request, "catalog/workspace.html", context)
+
+
+def _editable_dataset(request, slug) -> Dataset:
+    return get_object_or_404(Dataset.objects.editable_by(request.user).select_related("publisher"), slug=slug)
+
+
+@login_required
+def dataset_create(request):
+    if not Organization.objects.editable_by(request.user).exists():
+        messages.info(request, _("You need to be an editor of an organisation to publish datasets."))
+        return redirect("accounts:organization_list")
+    initial = {}
+    if request.GET.get("publisher"):
+        initial["publisher"] = Organization.objects.editable_by(request.user).filter(slug=request.GET["publisher"]).first()
+    form = DatasetForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dataset = services.dataset_create(
+                publisher=form.cleaned_data["publisher"], actor=request.user, **form.service_fields()
+            )
+        except ValidationError as exc:
+            form_error_from_validation(form, exc)
+        else:
+            messages.success(request, _("Draft “%(title)s” saved. Add a distribution, then publish it.") % {"title": dataset.title})
+            return redirect("catalog:distribution_create", slug=dataset.slug)
+    return render(request, "catalog/dataset_form.html", {"form": form, "dataset": None})
+
+
+@login_required
+def dataset_edit(request, slug):
+    dataset = _editable_dataset(request, slug)
+    form = DatasetForm(request.POST or None, instance=dataset, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        try:
+            # form.instance was already updated by is_valid(); the service re-reads and re-validates.
+            dataset = services.dataset_update(dataset=Dataset.objects.get(pk=dataset.pk), actor=request.user, **fields)
+        except ValidationError as exc:
+            form_error_from_validation(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(dataset)
+    return render(request, "catalog/dataset_form.html", {"form": form, "dataset": Dataset.objects.get(pk=dataset.pk)})
+
+
+@login_required
+@require_POST
+def dataset_status(request, slug):
+    """Publish, withdraw or delete a dataset (one POST endpoint for the state buttons)."""
+    dataset = _editable_dataset(request, slug)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unknown action."))
+        return redirect(dataset)
+    action = form.cleaned_data["action"]
+    try:
+        if action == "publish":
+            services.dataset_publish(dataset=dataset, actor=request.user)
+            messages.success(request, _("“%(title)s” is published.") % {"title": dataset.title})
+        elif action == "withdraw":
+            services.dataset_withdraw(dataset=dataset, actor=request.user)
+            messages.success(request, _("“%(title)s” was withdrawn; only your organisation sees it now.") % {"title": dataset.title})
+        else:
+            services.dataset_delete(dataset=dataset, actor=request.user)
+            messages.success(request, _("Draft “%(title)s” deleted.") % {"title": dataset.title})
+            return redirect("catalog:workspace")
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    return redirect(dataset)
+
+
+@login_required
+def distribution_create(request, slug):
+    dataset = _editable_dataset(request, slug)
+    form = DistributionForm(
+        request.POST or None, request.FILES or None, upload_too_large=upload_too_large(request),
+        initial={"title": dataset.title},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if not (k == "file" and not v)}
+        try:
+            services.distribution_create(dataset=dataset, actor=request.user, **data)
+        except ValidationError as exc:
+            form_error_from_validation(form, exc)
+        else:
+            messages.success(request, _("Distribution added."))
+            return redirect(dataset)
+    return render(request, "catalog/distribution_form.html", {"form": form, "dataset": dataset, "distribution": None})
+
+
+def _editable_distribution(request, slug, pk) -> Distribution:
+    dataset = _editable_dataset(request, slug)
+    return get_object_or_404(Distribution.objects.select_related("dataset__publisher", "format"), dataset=dataset, pk=pk)
+
+
+@login_required
+def distribution_edit(request, slug, pk):
+    distribution = _editable_distribution(request, slug, pk)
+    form = DistributionForm(
+        request.POST or None, request.FILES or None, instance=distribution, upload_too_large=upload_too_large(request)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if data.get("file") is None:
+            data.pop("file")  # no new upload: keep the current file
+        elif data.get("file") is False:
+            data["file"] = None  # "clear" ticked
+        try:
+            services.distribution_update(
+                distribution=Distribution.objects.select_related("dataset__publisher").get(pk=distribution.pk),
+                actor=request.user,
+                **data,
+            )
+        except ValidationError as exc:
+            form_error_from_validation(form, exc)
+        else:
+            messages.success(request, _("Distribution saved."))
+            return redirect(distribution.dataset)
+    context = {"form": form, "dataset": distribution.dataset, "distribution": distribution}
+    return render(request, "catalog/distribution_form.html", context)
+
+
+@login_required
+@require_POST
+def distribution_delete(request, slug, pk):
+    distribution = _editable_distribution(request, slug, pk)
+    services.distribution_delete(distribution=distribution, actor=request.user)
+    messages.success(request, _("Distribution deleted."))
+    return redirect(reverse("catalog:dataset_detail", kwargs={"slug": slug}))
