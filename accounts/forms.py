@@ -7,7 +7,34 @@ from .choices import OrganizationKind, Role
 from .models import Organization
 
 
-class OrganizationForm(forms.ModelForm):
+class BootstrapFormMixin:
+    """Give every widget Bootstrap's classes and mark invalid fields for assistive technology."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self._errors or {}:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = attrs.get("class", "") + " is-invalid"
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"{self[name].auto_id}-error"
+
+
+class OrganizationForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["name", "slug", "kind", "description", "city", "country", "website", "email", "logo"]
@@ -30,16 +57,16 @@ class OrganizationForm(forms.ModelForm):
         return logo
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(BootstrapFormMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.EDITOR)
 
 
-class MembershipRoleForm(forms.Form):
+class MembershipRoleForm(BootstrapFormMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(BootstrapFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. “nightly sync script”."))
     scopes = forms.MultipleChoiceField(
         label=_("Scopes"),

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import BootstrapFormMixin
 from accounts.models import Organization
 
 from .models import Dataset, Distribution, Theme
@@ -61,7 +62,7 @@ class GeoJSONField(forms.CharField):
         return geometry
 
 
-class DatasetForm(forms.ModelForm):
+class DatasetForm(BootstrapFormMixin, forms.ModelForm):
     keywords = KeywordsField(label=_("Keywords"), required=False, help_text=_("Separate keywords with commas."))
     themes = forms.ModelMultipleChoiceField(
         label=_("Themes"), queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
@@ -117,7 +118,7 @@ class DatasetForm(forms.ModelForm):
         return data
 
 
-class DistributionForm(forms.ModelForm):
+class DistributionForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Distribution
         # The file comes last: if an oversized upload is cut off, the fields before it still arrive.

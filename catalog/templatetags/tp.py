@@ -1,0 +1,35 @@
+"""Template helpers: sanitised markdown, facet links that toggle one query parameter, file sizes."""
+
+from django import template
+from django.http import QueryDict
+from django.utils.safestring import mark_safe
+
+from catalog.markdown import render_markdown
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text: str) -> str:
+    """Markdown rendered and sanitised (safe to output)."""
+    return mark_safe(render_markdown(text))  # noqa: S308 - nh3 sanitised it
+
+
+@register.simple_tag
+def toggle_param(query_string: str, key: str, value: str) -> str:
+    """The query string with `key=value` added, or removed if present (page reset)."""
+    query = QueryDict(query_string, mutable=True)
+    values = query.getlist(key)
+    if value in values:
+        values.remove(value)
+    else:
+        values.append(value)
+    query.setlist(key, values)
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    """mapping[key] in templates (None when absent)."""
+    return mapping.get(key) if mapping else None

@@ -1,0 +1,2 @@
+import os
+os.environ.setdefault("DJANGO_SECRET_KEY", "x"*60)
