@@ -31,9 +31,13 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 
 venv install: $(VENV)/.synced
 
-# Compiled translations (.mo) are build products, made from the committed .po files.
+# Compiled translations (.mo) are build products, made from the committed .po files with Babel
+# (pure Python, so no system gettext is needed to install; `make messages` needs gettext's xgettext).
 compilemessages: $(VENV)/.synced
-	@DJANGO_DEBUG=true $(PY) manage.py compilemessages --ignore '.venv' --ignore '.tools' -v 0
+	@for po in locale/*/LC_MESSAGES/*.po; do \
+	    [ -e "$$po" ] || continue; \
+	    $(VENV)/bin/pybabel compile -q -i "$$po" -o "$${po%.po}.mo" || exit 1; \
+	done
 
 messages: $(VENV)/.synced
 	DJANGO_DEBUG=true $(PY) manage.py makemessages -l fi --ignore '.venv/*' --ignore '.tools/*' --ignore 'var/*' --no-obsolete

@@ -13,7 +13,9 @@ def memberships(request):
     return {
         "my_memberships": SimpleLazyObject(
             lambda: list(
-                Membership.objects.filter(user=user).select_related("organization").order_by("organization__name")
+                Membership.objects.filter(user=user)
+                .select_related("organization")
+                .order_by("organization__name")
             )
         )
     }

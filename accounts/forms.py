@@ -12,7 +12,7 @@ class BootstrapFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
                 continue
@@ -44,7 +44,9 @@ class OrganizationForm(BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not user.is_superuser:
             # Only site admins register municipalities: a city's name must not be claimed by anyone.
-            self.fields["kind"].choices = [c for c in OrganizationKind.choices if c[0] != OrganizationKind.MUNICIPALITY]
+            self.fields["kind"].choices = [
+                c for c in OrganizationKind.choices if c[0] != OrganizationKind.MUNICIPALITY
+            ]
         if self.instance.pk:
             del self.fields["slug"]
             if self.instance.kind == OrganizationKind.MUNICIPALITY and not user.is_superuser:
@@ -67,7 +69,9 @@ class MembershipRoleForm(BootstrapFormMixin, forms.Form):
 
 
 class ApiTokenForm(BootstrapFormMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. “nightly sync script”."))
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. “nightly sync script”.")
+    )
     scopes = forms.MultipleChoiceField(
         label=_("Scopes"),
         choices=[("read", _("Read")), ("write", _("Write"))],
@@ -75,6 +79,8 @@ class ApiTokenForm(BootstrapFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     expires_at = forms.DateTimeField(
-        label=_("Expires"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Expires"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Leave empty for a token that does not expire."),
     )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import OrganizationKind, Role
 from .querysets import ApiTokenQuerySet, InvitationQuerySet, OrganizationQuerySet
-from .validators import validate_slug_not_reserved
+from .validators import SafeURLField, validate_slug_not_reserved
 
 
 class UserManager(BaseUserManager):
@@ -67,16 +67,20 @@ class User(AbstractUser):
 class Organization(models.Model):
     """A publisher or consumer of data: a municipality, company, research institute or other body."""
 
-    slug = models.SlugField(_("URL name"), max_length=100, unique=True, validators=[validate_slug_not_reserved])
+    slug = models.SlugField(
+        _("URL name"), max_length=100, unique=True, validators=[validate_slug_not_reserved]
+    )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
-    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2 code."))
+    country = models.CharField(
+        _("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2 code.")
+    )
     city = models.CharField(_("city"), max_length=100, blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = SafeURLField(_("website"), blank=True)
     email = models.EmailField(_("contact e-mail"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
-    uri = models.URLField(_("identifier URI"), blank=True, help_text=_("e.g. the EU publisher authority URI."))
+    uri = SafeURLField(_("identifier URI"), blank=True, help_text=_("e.g. the EU publisher authority URI."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     members = models.ManyToManyField(
@@ -122,7 +126,7 @@ class Programme(models.Model):
     slug = models.SlugField(_("URL name"), max_length=100, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
-    website = models.URLField(_("website"), blank=True)
+    website = SafeURLField(_("website"), blank=True)
     organizations = models.ManyToManyField(Organization, related_name="programmes", blank=True)
     coordinators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="coordinated_programmes", blank=True

@@ -19,7 +19,7 @@ from .models import ApiToken, Invitation, Membership, Organization, User
 
 logger = logging.getLogger(__name__)
 
-TOKEN_PREFIX = "tp_"
+TOKEN_PREFIX = "tp_"  # noqa: S105 - a public marker, not a secret
 
 
 def hash_secret(secret: str) -> str:
@@ -132,7 +132,12 @@ def invitation_create(*, organization: Organization, email: str, role: str, invi
 
 def invitation_for_token(token: str) -> Invitation | None:
     """The pending invitation a link's token belongs to, or None."""
-    return Invitation.objects.pending().select_related("organization").filter(token_hash=hash_secret(token)).first()
+    return (
+        Invitation.objects.pending()
+        .select_related("organization")
+        .filter(token_hash=hash_secret(token))
+        .first()
+    )
 
 
 @transaction.atomic

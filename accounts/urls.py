@@ -14,7 +14,11 @@ urlpatterns = [
     path("organizations/<slug:slug>/members/", views.organization_members, name="organization_members"),
     path("organizations/<slug:slug>/members/<int:pk>/", views.membership_update, name="membership_update"),
     path("organizations/<slug:slug>/leave/", views.organization_leave, name="organization_leave"),
-    path("organizations/<slug:slug>/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path(
+        "organizations/<slug:slug>/invitations/<int:pk>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("programmes/", views.programme_list, name="programme_list"),
     path("programmes/<slug:slug>/", views.programme_detail, name="programme_detail"),

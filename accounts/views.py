@@ -74,7 +74,9 @@ def _administered(request, slug) -> Organization:
 @login_required
 def organization_edit(request, slug):
     organization = _administered(request, slug)
-    form = OrganizationForm(request.POST or None, request.FILES or None, instance=organization, user=request.user)
+    form = OrganizationForm(
+        request.POST or None, request.FILES or None, instance=organization, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Organisation saved."))
@@ -85,7 +87,11 @@ def organization_edit(request, slug):
 @login_required
 def organization_members(request, slug):
     """Members and pending invitations; admins invite, change roles and remove members here."""
-    organization = get_object_or_404(Organization.objects.of_user(request.user), slug=slug) if not request.user.is_superuser else get_object_or_404(Organization, slug=slug)
+    organization = (
+        get_object_or_404(Organization.objects.of_user(request.user), slug=slug)
+        if not request.user.is_superuser
+        else get_object_or_404(Organization, slug=slug)
+    )
     is_admin = services.is_org_admin(user=request.user, organization=organization)
     form = InvitationForm(request.POST or None)
     if request.method == "POST":
@@ -93,12 +99,16 @@ def organization_members(request, slug):
             raise Http404
         if form.is_valid():
             try:
-                services.invitation_create(organization=organization, invited_by=request.user, **form.cleaned_data)
+                services.invitation_create(
+                    organization=organization, invited_by=request.user, **form.cleaned_data
+                )
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+                messages.success(
+                    request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+                )
                 return redirect("accounts:organization_members", slug=slug)
     context = {
         "organization": organization,
@@ -123,7 +133,9 @@ def membership_update(request, slug, pk):
         else:
             form = MembershipRoleForm(request.POST)
             if form.is_valid():
-                services.membership_change_role(membership=membership, role=form.cleaned_data["role"], actor=request.user)
+                services.membership_change_role(
+                    membership=membership, role=form.cleaned_data["role"], actor=request.user
+                )
                 messages.success(request, _("Role changed."))
     except ValidationError as exc:
         for message in exc.messages:
@@ -218,5 +230,3 @@ def api_token_revoke(request, pk):
     services.api_token_revoke(token=token)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("accounts:api_tokens")
-
-

@@ -36,7 +36,17 @@ class KeywordAdmin(admin.ModelAdmin):
 class DistributionInline(admin.StackedInline):
     model = Distribution
     extra = 0
-    fields = ["title", "access_url", "download_url", "file", "format", "media_type", "byte_size", "licence", "status"]
+    fields = [
+        "title",
+        "access_url",
+        "download_url",
+        "file",
+        "format",
+        "media_type",
+        "byte_size",
+        "licence",
+        "status",
+    ]
 
 
 @admin.register(Dataset)

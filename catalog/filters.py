@@ -13,7 +13,10 @@ from .models import Dataset, FileType, Licence, Theme
 class DatasetFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     publisher = django_filters.ModelMultipleChoiceFilter(
-        label=_("Publisher"), field_name="publisher__slug", to_field_name="slug", queryset=Organization.objects.all()
+        label=_("Publisher"),
+        field_name="publisher__slug",
+        to_field_name="slug",
+        queryset=Organization.objects.all(),
     )
     theme = django_filters.ModelMultipleChoiceFilter(
         label=_("Theme"), field_name="themes", to_field_name="code", queryset=Theme.objects.all()
@@ -22,13 +25,20 @@ class DatasetFilterSet(django_filters.FilterSet):
         label=_("Licence"), field_name="licence", queryset=Licence.objects.all()
     )
     format = django_filters.ModelMultipleChoiceFilter(
-        label=_("Format"), field_name="distributions__format", to_field_name="code",
-        queryset=FileType.objects.all(), distinct=True,
+        label=_("Format"),
+        field_name="distributions__format",
+        to_field_name="code",
+        queryset=FileType.objects.all(),
+        distinct=True,
     )
-    access_rights = django_filters.MultipleChoiceFilter(label=_("Access rights"), choices=AccessRights.choices)
+    access_rights = django_filters.MultipleChoiceFilter(
+        label=_("Access rights"), choices=AccessRights.choices
+    )
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=DatasetStatus.choices)
     keyword = django_filters.CharFilter(label=_("Keyword"), field_name="keywords__name", lookup_expr="iexact")
-    modified_since = django_filters.IsoDateTimeFilter(label=_("Modified since"), field_name="modified", lookup_expr="gte")
+    modified_since = django_filters.IsoDateTimeFilter(
+        label=_("Modified since"), field_name="modified", lookup_expr="gte"
+    )
     sort = django_filters.OrderingFilter(
         label=_("Sort"),
         fields=(("published_at", "published"), ("modified", "modified"), ("title", "title")),
@@ -45,6 +55,10 @@ class DatasetFilterSet(django_filters.FilterSet):
             queryset = queryset.filter(
                 Q(title__icontains=word)
                 | Q(description__icontains=word)
-                | Q(pk__in=Dataset.keywords.through.objects.filter(keyword__name__icontains=word).values("dataset_id"))
+                | Q(
+                    pk__in=Dataset.keywords.through.objects.filter(keyword__name__icontains=word).values(
+                        "dataset_id"
+                    )
+                )
             )
         return queryset

@@ -63,23 +63,47 @@ class GeoJSONField(forms.CharField):
 
 
 class DatasetForm(BootstrapFormMixin, forms.ModelForm):
-    keywords = KeywordsField(label=_("Keywords"), required=False, help_text=_("Separate keywords with commas."))
+    keywords = KeywordsField(
+        label=_("Keywords"), required=False, help_text=_("Separate keywords with commas.")
+    )
     themes = forms.ModelMultipleChoiceField(
         label=_("Themes"), queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
     languages = LanguagesField(label=_("Languages"), required=False, help_text=_("e.g. en, nl"))
     spatial_geojson = GeoJSONField(
-        label=_("Spatial extent (GeoJSON geometry)"), required=False,
+        label=_("Spatial extent (GeoJSON geometry)"),
+        required=False,
         help_text=_("Optional: a precise geometry. Otherwise draw a box on the map or type its coordinates."),
     )
 
     class Meta:
         model = Dataset
         fields = [
-            "publisher", "title", "slug", "description", "keywords", "themes", "licence", "access_rights",
-            "contains_personal_data", "contact_name", "contact_email", "spatial_name", "bbox_west",
-            "bbox_south", "bbox_east", "bbox_north", "spatial_geojson", "temporal_start", "temporal_end",
-            "accrual_periodicity", "languages", "version", "version_notes", "landing_page", "conforms_to",
+            "publisher",
+            "title",
+            "slug",
+            "description",
+            "keywords",
+            "themes",
+            "licence",
+            "access_rights",
+            "contains_personal_data",
+            "contact_name",
+            "contact_email",
+            "spatial_name",
+            "bbox_west",
+            "bbox_south",
+            "bbox_east",
+            "bbox_north",
+            "spatial_geojson",
+            "temporal_start",
+            "temporal_end",
+            "accrual_periodicity",
+            "languages",
+            "version",
+            "version_notes",
+            "landing_page",
+            "conforms_to",
             "identifier",
         ]
         widgets = {
@@ -123,10 +147,22 @@ class DistributionForm(BootstrapFormMixin, forms.ModelForm):
         model = Distribution
         # The file comes last: if an oversized upload is cut off, the fields before it still arrive.
         fields = [
-            "title", "description", "access_url", "download_url", "format", "media_type", "licence", "rights",
-            "status", "language", "file",
+            "title",
+            "description",
+            "access_url",
+            "download_url",
+            "format",
+            "media_type",
+            "licence",
+            "rights",
+            "status",
+            "language",
+            "file",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "rights": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "rights": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, upload_too_large: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,10 +176,13 @@ class DistributionForm(BootstrapFormMixin, forms.ModelForm):
         )
         if too_big:
             raise forms.ValidationError(
-                _("The file is larger than the limit of %(mb)d MB."), params={"mb": settings.UPLOAD_MAX_BYTES // 2**20}
+                _("The file is larger than the limit of %(mb)d MB."),
+                params={"mb": settings.UPLOAD_MAX_BYTES // 2**20},
             )
         return upload
 
 
 class StatusForm(forms.Form):
-    action = forms.ChoiceField(choices=[("publish", _("Publish")), ("withdraw", _("Withdraw")), ("delete", _("Delete"))])
+    action = forms.ChoiceField(
+        choices=[("publish", _("Publish")), ("withdraw", _("Withdraw")), ("delete", _("Delete"))]
+    )

@@ -18,7 +18,7 @@ class Licence(models.Model):
 
     id = models.SlugField(primary_key=True, max_length=50)
     title = models.CharField(_("title"), max_length=200)
-    uri = models.URLField(_("URI"), blank=True)
+    uri = SafeURLField(_("URI"), blank=True)
     is_open = models.BooleanField(_("open"), default=False, help_text=_("Conforms to the Open Definition."))
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -36,7 +36,7 @@ class Theme(models.Model):
 
     code = models.CharField(primary_key=True, max_length=20)
     label = models.CharField(_("label"), max_length=200)
-    uri = models.URLField(_("URI"))
+    uri = SafeURLField(_("URI"))
 
     class Meta:
         ordering = ["label"]
@@ -52,7 +52,7 @@ class Frequency(models.Model):
 
     code = models.CharField(primary_key=True, max_length=20)
     label = models.CharField(_("label"), max_length=100)
-    uri = models.URLField(_("URI"))
+    uri = SafeURLField(_("URI"))
     period_days = models.FloatField(null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -70,7 +70,7 @@ class FileType(models.Model):
 
     code = models.CharField(primary_key=True, max_length=20)
     label = models.CharField(_("label"), max_length=100)
-    uri = models.URLField(_("URI"))
+    uri = SafeURLField(_("URI"))
     media_type = models.CharField(_("media type"), max_length=120, blank=True)
     machine_readable = models.BooleanField(default=False)
     non_proprietary = models.BooleanField(default=False)
@@ -102,35 +102,58 @@ class Dataset(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(
-        _("URL name"), max_length=100, unique=True, validators=[validate_slug_not_reserved],
+        _("URL name"),
+        max_length=100,
+        unique=True,
+        validators=[validate_slug_not_reserved],
         help_text=_("Lower-case letters, digits and hyphens; part of the dataset's address."),
     )
     identifier = models.CharField(
-        _("identifier"), max_length=255, blank=True, help_text=_("dct:identifier; defaults to the dataset's URI.")
+        _("identifier"),
+        max_length=255,
+        blank=True,
+        help_text=_("dct:identifier; defaults to the dataset's URI."),
     )
     title = models.CharField(_("title"), max_length=250)
     description = models.TextField(
         _("description"), blank=True, validators=[validate_markdown], help_text=_("Markdown is supported.")
     )
     publisher = models.ForeignKey(
-        "accounts.Organization", on_delete=models.PROTECT, related_name="datasets", verbose_name=_("publisher")
+        "accounts.Organization",
+        on_delete=models.PROTECT,
+        related_name="datasets",
+        verbose_name=_("publisher"),
     )
     contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    keywords = models.ManyToManyField(Keyword, related_name="datasets", blank=True, verbose_name=_("keywords"))
+    keywords = models.ManyToManyField(
+        Keyword, related_name="datasets", blank=True, verbose_name=_("keywords")
+    )
     themes = models.ManyToManyField(Theme, related_name="datasets", blank=True, verbose_name=_("themes"))
     spatial_name = models.CharField(_("place name"), max_length=200, blank=True)
     spatial_geojson = models.JSONField(
         _("spatial extent (GeoJSON)"), null=True, blank=True, validators=[validate_geojson_geometry]
     )
-    bbox_west = models.FloatField(null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)])
-    bbox_south = models.FloatField(null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)])
-    bbox_east = models.FloatField(null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)])
-    bbox_north = models.FloatField(null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    bbox_west = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    bbox_south = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    bbox_east = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    bbox_north = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
     temporal_start = models.DateField(_("temporal coverage from"), null=True, blank=True)
     temporal_end = models.DateField(_("temporal coverage until"), null=True, blank=True)
     accrual_periodicity = models.ForeignKey(
-        Frequency, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Frequency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("update frequency"),
     )
     issued = models.DateField(_("issued"), null=True, blank=True)
@@ -144,11 +167,18 @@ class Dataset(models.Model):
         _("access rights"), max_length=20, choices=AccessRights.choices, default=AccessRights.PUBLIC
     )
     licence = models.ForeignKey(
-        Licence, on_delete=models.PROTECT, null=True, blank=True, related_name="datasets", verbose_name=_("licence")
+        Licence,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="datasets",
+        verbose_name=_("licence"),
     )
     contains_personal_data = models.BooleanField(_("contains personal data"), default=False)
-    status = models.CharField(_("status"), max_length=10, choices=DatasetStatus.choices, default=DatasetStatus.DRAFT)
-    original_uri = models.URLField(_("original URI"), max_length=500, blank=True, help_text=_("Set by harvesting."))
+    status = models.CharField(
+        _("status"), max_length=10, choices=DatasetStatus.choices, default=DatasetStatus.DRAFT
+    )
+    original_uri = SafeURLField(_("original URI"), blank=True, help_text=_("Set by harvesting."))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -167,7 +197,9 @@ class Dataset(models.Model):
             models.Index(fields=["publisher", "status"], name="dataset_publisher_status"),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(status__in=DatasetStatus.values), name="dataset_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=DatasetStatus.values), name="dataset_status_valid"
+            ),
             models.CheckConstraint(
                 condition=models.Q(access_rights__in=AccessRights.values), name="dataset_access_rights_valid"
             ),
@@ -221,7 +253,9 @@ class Distribution(models.Model):
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="distributions")
     title = models.CharField(_("title"), max_length=250)
     description = models.TextField(_("description"), blank=True, validators=[validate_markdown])
-    access_url = SafeURLField(_("access URL"), blank=True, help_text=_("Page or service giving access to the data."))
+    access_url = SafeURLField(
+        _("access URL"), blank=True, help_text=_("Page or service giving access to the data.")
+    )
     download_url = SafeURLField(_("download URL"), blank=True, help_text=_("Direct link to the file."))
     file = models.FileField(_("file"), upload_to=distribution_upload_to, blank=True, max_length=300)
     format = models.ForeignKey(
@@ -231,7 +265,12 @@ class Distribution(models.Model):
     byte_size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
     checksum_sha256 = models.CharField(_("SHA-256 checksum"), max_length=64, blank=True)
     licence = models.ForeignKey(
-        Licence, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("licence"),
+        Licence,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("licence"),
         help_text=_("Leave empty to use the dataset's licence."),
     )
     rights = models.TextField(_("rights"), blank=True)

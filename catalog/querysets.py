@@ -28,7 +28,9 @@ class DatasetQuerySet(models.QuerySet):
             return self.published()
         if user.is_superuser:
             return self.all()
-        return self.filter(models.Q(status=DatasetStatus.PUBLISHED) | models.Q(publisher_id__in=_org_ids(user)))
+        return self.filter(
+            models.Q(status=DatasetStatus.PUBLISHED) | models.Q(publisher_id__in=_org_ids(user))
+        )
 
     def editable_by(self, user) -> "DatasetQuerySet":
         """Datasets `user` may edit: those of organisations where they are admin or editor."""

@@ -20,7 +20,10 @@ def dataset_list_queryset(*, user) -> QuerySet[Dataset]:
         .prefetch_related(
             "themes",
             "keywords",
-            Prefetch("distributions", queryset=Distribution.objects.select_related("format").order_by("position", "pk")),
+            Prefetch(
+                "distributions",
+                queryset=Distribution.objects.select_related("format").order_by("position", "pk"),
+            ),
         )
     )
 
@@ -33,7 +36,9 @@ class FacetValue:
     selected: bool
 
 
-def dataset_facets(*, queryset: QuerySet[Dataset], selected: dict[str, list[str]]) -> dict[str, list[FacetValue]]:
+def dataset_facets(
+    *, queryset: QuerySet[Dataset], selected: dict[str, list[str]]
+) -> dict[str, list[FacetValue]]:
     """Counts of publishers, themes and licences among the visible, filtered datasets."""
     ids = queryset.order_by().values("pk")
     publishers = (
@@ -43,11 +48,15 @@ def dataset_facets(*, queryset: QuerySet[Dataset], selected: dict[str, list[str]
         .values_list("slug", "name", "n")[:15]
     )
     themes = (
-        Theme.objects.filter(datasets__in=ids).annotate(n=Count("datasets")).order_by("-n", "label")
+        Theme.objects.filter(datasets__in=ids)
+        .annotate(n=Count("datasets"))
+        .order_by("-n", "label")
         .values_list("code", "label", "n")
     )
     licences = (
-        Licence.objects.filter(datasets__in=ids).annotate(n=Count("datasets")).order_by("-n", "title")
+        Licence.objects.filter(datasets__in=ids)
+        .annotate(n=Count("datasets"))
+        .order_by("-n", "title")
         .values_list("id", "title", "n")[:10]
     )
 
@@ -55,7 +64,11 @@ def dataset_facets(*, queryset: QuerySet[Dataset], selected: dict[str, list[str]
         chosen = set(selected.get(key, []))
         return [FacetValue(str(v), str(label), n, str(v) in chosen) for v, label, n in rows]
 
-    return {"publisher": build("publisher", publishers), "theme": build("theme", themes), "licence": build("licence", licences)}
+    return {
+        "publisher": build("publisher", publishers),
+        "theme": build("theme", themes),
+        "licence": build("licence", licences),
+    }
 
 
 def dataset_search(*, user, params) -> tuple[DatasetFilterSet, QuerySet[Dataset]]:
@@ -72,6 +85,8 @@ def portal_counts(*, user) -> dict[str, int]:
     visible = Dataset.objects.visible_to(user)
     return {
         "datasets": visible.filter(status=DatasetStatus.PUBLISHED).count(),
-        "publishers": Organization.objects.filter(datasets__in=visible.published().values("pk")).distinct().count(),
+        "publishers": Organization.objects.filter(datasets__in=visible.published().values("pk"))
+        .distinct()
+        .count(),
         "cities": Organization.objects.filter(kind=OrganizationKind.MUNICIPALITY).count(),
     }

@@ -1,5 +1,6 @@
 """Every write of the catalogue: datasets, distributions and their publication states."""
 
+import contextlib
 import hashlib
 import logging
 import mimetypes
@@ -22,14 +23,48 @@ from .validators import RESERVED_SLUGS, geometry_bounds
 logger = logging.getLogger(__name__)
 
 DATASET_FIELDS = {
-    "slug", "identifier", "title", "description", "contact_name", "contact_email", "spatial_name",
-    "spatial_geojson", "bbox_west", "bbox_south", "bbox_east", "bbox_north", "temporal_start", "temporal_end",
-    "accrual_periodicity", "issued", "modified", "languages", "version", "version_notes", "landing_page",
-    "conforms_to", "access_rights", "licence", "contains_personal_data", "original_uri",
+    "slug",
+    "identifier",
+    "title",
+    "description",
+    "contact_name",
+    "contact_email",
+    "spatial_name",
+    "spatial_geojson",
+    "bbox_west",
+    "bbox_south",
+    "bbox_east",
+    "bbox_north",
+    "temporal_start",
+    "temporal_end",
+    "accrual_periodicity",
+    "issued",
+    "modified",
+    "languages",
+    "version",
+    "version_notes",
+    "landing_page",
+    "conforms_to",
+    "access_rights",
+    "licence",
+    "contains_personal_data",
+    "original_uri",
 }
 DISTRIBUTION_FIELDS = {
-    "title", "description", "access_url", "download_url", "file", "format", "media_type", "byte_size",
-    "checksum_sha256", "licence", "rights", "status", "language", "position",
+    "title",
+    "description",
+    "access_url",
+    "download_url",
+    "file",
+    "format",
+    "media_type",
+    "byte_size",
+    "checksum_sha256",
+    "licence",
+    "rights",
+    "status",
+    "language",
+    "position",
 }
 
 
@@ -76,12 +111,11 @@ def keywords_from_names(names: Iterable[str]) -> list[Keyword]:
 def _apply_spatial(dataset: Dataset) -> None:
     """Derive the bounding box from a geometry when only the geometry was given."""
     if dataset.spatial_geojson and dataset.bbox_west is None:
-        try:
+        # A malformed geometry is left for full_clean() to report.
+        with contextlib.suppress(KeyError, TypeError, IndexError, ValueError):
             dataset.bbox_west, dataset.bbox_south, dataset.bbox_east, dataset.bbox_north = geometry_bounds(
                 dataset.spatial_geojson
             )
-        except (KeyError, TypeError, IndexError, ValueError):
-            pass  # full_clean() reports the malformed geometry
 
 
 def _set_relations(dataset: Dataset, keywords, themes) -> None:
@@ -111,7 +145,12 @@ def dataset_create(
 
 @transaction.atomic
 def dataset_update(
-    *, dataset: Dataset, actor: User, keywords: Iterable[str] | None = None, themes: Iterable | None = None, **fields
+    *,
+    dataset: Dataset,
+    actor: User,
+    keywords: Iterable[str] | None = None,
+    themes: Iterable | None = None,
+    **fields,
 ) -> Dataset:
     """Change a dataset's metadata; a published dataset's `modified` moves to now unless given."""
     _unknown(fields, DATASET_FIELDS)
@@ -128,7 +167,9 @@ def dataset_update(
         dataset.modified = timezone.now()
     dataset.full_clean()
     dataset.save()
-    _set_relations(dataset, None if keywords is None else list(keywords), None if themes is None else list(themes))
+    _set_relations(
+        dataset, None if keywords is None else list(keywords), None if themes is None else list(themes)
+    )
     return dataset
 
 
@@ -209,7 +250,10 @@ def _prepare_distribution(distribution: Distribution, new_file: bool) -> None:
         upload = distribution.file
         if upload.size is not None and upload.size > settings.UPLOAD_MAX_BYTES:
             raise ValidationError(
-                {"file": _("The file is larger than the limit of %(mb)d MB.") % {"mb": settings.UPLOAD_MAX_BYTES // 2**20}}
+                {
+                    "file": _("The file is larger than the limit of %(mb)d MB.")
+                    % {"mb": settings.UPLOAD_MAX_BYTES // 2**20}
+                }
             )
         distribution.byte_size = upload.size
         distribution.checksum_sha256 = ""
@@ -259,7 +303,9 @@ def distribution_update(*, distribution: Distribution, actor: User, **fields) ->
     _unknown(fields, DISTRIBUTION_FIELDS)
     _ensure_can_edit(actor, distribution.dataset.publisher)
     old_file = distribution.file.name if distribution.file else ""
-    new_file = "file" in fields and bool(fields["file"]) and getattr(fields["file"], "_committed", True) is False
+    new_file = (
+        "file" in fields and bool(fields["file"]) and getattr(fields["file"], "_committed", True) is False
+    )
     for name, value in fields.items():
         setattr(distribution, name, value)
     if "file" in fields and not fields["file"]:

@@ -15,8 +15,16 @@ urlpatterns = [
     path("dashboard/datasets/new/", views.dataset_create, name="dataset_create"),
     path("dashboard/datasets/<slug:slug>/edit/", views.dataset_edit, name="dataset_edit"),
     path("dashboard/datasets/<slug:slug>/status/", views.dataset_status, name="dataset_status"),
-    path("dashboard/datasets/<slug:slug>/distributions/new/", views.distribution_create, name="distribution_create"),
-    path("dashboard/datasets/<slug:slug>/distributions/<int:pk>/edit/", views.distribution_edit, name="distribution_edit"),
+    path(
+        "dashboard/datasets/<slug:slug>/distributions/new/",
+        views.distribution_create,
+        name="distribution_create",
+    ),
+    path(
+        "dashboard/datasets/<slug:slug>/distributions/<int:pk>/edit/",
+        views.distribution_edit,
+        name="distribution_edit",
+    ),
     path(
         "dashboard/datasets/<slug:slug>/distributions/<int:pk>/delete/",
         views.distribution_delete,

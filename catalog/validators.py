@@ -3,39 +3,22 @@
 import re
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.validators import RESERVED_SLUGS, validate_slug_not_reserved  # noqa: F401 (re-exported)
-
-# Only web URLs: no javascript:, data:, file:, ftp: (DCAT access points are http(s) resources).
-safe_url_validator = URLValidator(schemes=["http", "https"], message=_("Enter a web address starting with http:// or https://."))
-
-
-class SafeURLField(models.URLField):
-    """A URLField that accepts http(s) only."""
-
-    default_validators = [safe_url_validator]
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 1000)
-        super().__init__(*args, **kwargs)
-
-    def formfield(self, **kwargs):
-        from django import forms
-
-        kwargs.setdefault("assume_scheme", "https")
-        kwargs.setdefault("form_class", forms.URLField)
-        field = super().formfield(**kwargs)
-        field.validators = [v for v in field.validators if not isinstance(v, URLValidator)] + [safe_url_validator]
-        return field
-
+from accounts.validators import (  # noqa: F401 (re-exported for the catalogue)
+    RESERVED_SLUGS,
+    SafeURLField,
+    safe_url_validator,
+    validate_slug_not_reserved,
+)
 
 # Raw HTML that has no business in a description: scripts, frames, embedded objects, event handlers,
 # and script-bearing URL schemes. Rendering sanitises anyway; refusing them tells the author early.
 _DANGEROUS_MARKDOWN = [
-    (re.compile(r"<\s*/?\s*(script|iframe|object|embed|style|form|meta|link|base|svg)\b", re.I), _("HTML <%(tag)s> tags are not allowed.")),
+    (
+        re.compile(r"<\s*/?\s*(script|iframe|object|embed|style|form|meta|link|base|svg)\b", re.I),
+        _("HTML <%(tag)s> tags are not allowed."),
+    ),
     (re.compile(r"<[^>]*\son[a-z]+\s*=", re.I), _("HTML event handlers (on…=) are not allowed.")),
     (re.compile(r"\b(javascript|vbscript)\s*:", re.I), _("Links with the %(tag)s: scheme are not allowed.")),
     (
@@ -85,7 +68,8 @@ def validate_geojson_geometry(value) -> None:
         return
     if not isinstance(value, dict) or value.get("type") not in _GEOMETRY_TYPES:
         raise ValidationError(
-            _("Enter a GeoJSON geometry of type %(types)s."), params={"types": ", ".join(sorted(_GEOMETRY_TYPES))}
+            _("Enter a GeoJSON geometry of type %(types)s."),
+            params={"types": ", ".join(sorted(_GEOMETRY_TYPES))},
         )
     coordinates = value.get("coordinates")
     for position in _positions(coordinates, _DEPTH[value["type"]]):

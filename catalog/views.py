@@ -63,7 +63,11 @@ def dataset_list(request):
         "query_string": query.urlencode(),
         "q": request.GET.get("q", ""),
     }
-    template = "catalog/_dataset_results.html" if request.htmx and not request.htmx.boosted else "catalog/dataset_list.html"
+    template = (
+        "catalog/_dataset_results.html"
+        if request.htmx and not request.htmx.boosted
+        else "catalog/dataset_list.html"
+    )
     return render(request, template, context)
 
 
@@ -85,7 +89,9 @@ def dataset_detail(request, slug):
         "can_edit": can_edit,
         "geometry_json": json.dumps(_spatial_geometry(dataset)),
         "publish_problems": services.dataset_publish_problems(dataset) if can_edit else {},
-        "schema_org": json.dumps(schema_org_dataset(request, dataset), ensure_ascii=False).replace("</", "<\\/"),
+        "schema_org": json.dumps(schema_org_dataset(request, dataset), ensure_ascii=False).replace(
+            "</", "<\\/"
+        ),
     }
     return render(request, "catalog/dataset_detail.html", context)
 
@@ -120,7 +126,8 @@ def schema_org_dataset(request, dataset: Dataset) -> dict:
     if dataset.issued:
         data["datePublished"] = dataset.issued.isoformat()
     if dataset.temporal_start:
-        data["temporalCoverage"] = f"{dataset.temporal_start.isoformat()}/{dataset.temporal_end.isoformat() if dataset.temporal_end else '..'}"
+        end = dataset.temporal_end.isoformat() if dataset.temporal_end else ".."
+        data["temporalCoverage"] = f"{dataset.temporal_start.isoformat()}/{end}"
     if dataset.bbox:
         w, s, e, n = dataset.bbox
         data["spatialCoverage"] = {
@@ -196,7 +203,9 @@ def dataset_create(request):
         return redirect("accounts:organization_list")
     initial = {}
     if request.GET.get("publisher"):
-        initial["publisher"] = Organization.objects.editable_by(request.user).filter(slug=request.GET["publisher"]).first()
+        initial["publisher"] = (
+            Organization.objects.editable_by(request.user).filter(slug=request.GET["publisher"]).first()
+        )
     form = DatasetForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -206,7 +215,10 @@ def dataset_create(request):
         except ValidationError as exc:
             form_error_from_validation(form, exc)
         else:
-            messages.success(request, _("Draft “%(title)s” saved. Add a distribution, then publish it.") % {"title": dataset.title})
+            messages.success(
+                request,
+                _("Draft “%(title)s” saved. Add a distribution, then publish it.") % {"title": dataset.title},
+            )
             return redirect("catalog:distribution_create", slug=dataset.slug)
     return render(request, "catalog/dataset_form.html", {"form": form, "dataset": None})
 
@@ -219,13 +231,17 @@ def dataset_edit(request, slug):
         fields = form.service_fields()
         try:
             # form.instance was already updated by is_valid(); the service re-reads and re-validates.
-            dataset = services.dataset_update(dataset=Dataset.objects.get(pk=dataset.pk), actor=request.user, **fields)
+            dataset = services.dataset_update(
+                dataset=Dataset.objects.get(pk=dataset.pk), actor=request.user, **fields
+            )
         except ValidationError as exc:
             form_error_from_validation(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(dataset)
-    return render(request, "catalog/dataset_form.html", {"form": form, "dataset": Dataset.objects.get(pk=dataset.pk)})
+    return render(
+        request, "catalog/dataset_form.html", {"form": form, "dataset": Dataset.objects.get(pk=dataset.pk)}
+    )
 
 
 @login_required
@@ -244,7 +260,11 @@ def dataset_status(request, slug):
             messages.success(request, _("“%(title)s” is published.") % {"title": dataset.title})
         elif action == "withdraw":
             services.dataset_withdraw(dataset=dataset, actor=request.user)
-            messages.success(request, _("“%(title)s” was withdrawn; only your organisation sees it now.") % {"title": dataset.title})
+            messages.success(
+                request,
+                _("“%(title)s” was withdrawn; only your organisation sees it now.")
+                % {"title": dataset.title},
+            )
         else:
             services.dataset_delete(dataset=dataset, actor=request.user)
             messages.success(request, _("Draft “%(title)s” deleted.") % {"title": dataset.title})
@@ -261,7 +281,9 @@ def dataset_status(request, slug):
 def distribution_create(request, slug):
     dataset = _editable_dataset(request, slug)
     form = DistributionForm(
-        request.POST or None, request.FILES or None, upload_too_large=upload_too_large(request),
+        request.POST or None,
+        request.FILES or None,
+        upload_too_large=upload_too_large(request),
         initial={"title": dataset.title},
     )
     if request.method == "POST" and form.is_valid():
@@ -273,19 +295,26 @@ def distribution_create(request, slug):
         else:
             messages.success(request, _("Distribution added."))
             return redirect(dataset)
-    return render(request, "catalog/distribution_form.html", {"form": form, "dataset": dataset, "distribution": None})
+    return render(
+        request, "catalog/distribution_form.html", {"form": form, "dataset": dataset, "distribution": None}
+    )
 
 
 def _editable_distribution(request, slug, pk) -> Distribution:
     dataset = _editable_dataset(request, slug)
-    return get_object_or_404(Distribution.objects.select_related("dataset__publisher", "format"), dataset=dataset, pk=pk)
+    return get_object_or_404(
+        Distribution.objects.select_related("dataset__publisher", "format"), dataset=dataset, pk=pk
+    )
 
 
 @login_required
 def distribution_edit(request, slug, pk):
     distribution = _editable_distribution(request, slug, pk)
     form = DistributionForm(
-        request.POST or None, request.FILES or None, instance=distribution, upload_too_large=upload_too_large(request)
+        request.POST or None,
+        request.FILES or None,
+        instance=distribution,
+        upload_too_large=upload_too_large(request),
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -295,7 +324,9 @@ def distribution_edit(request, slug, pk):
             data["file"] = None  # "clear" ticked
         try:
             services.distribution_update(
-                distribution=Distribution.objects.select_related("dataset__publisher").get(pk=distribution.pk),
+                distribution=Distribution.objects.select_related("dataset__publisher").get(
+                    pk=distribution.pk
+                ),
                 actor=request.user,
                 **data,
             )

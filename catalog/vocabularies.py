@@ -16,10 +16,20 @@ LICENCES = [
     ("cc-by-nd", "Creative Commons Attribution No-Derivatives 4.0", EU + "licence/CC_BYND_4_0", False),
     ("odc-by", "Open Data Commons Attribution License", EU + "licence/ODC_BY", True),
     ("odc-odbl", "Open Data Commons Open Database License (ODbL)", EU + "licence/ODC_ODBL", True),
-    ("odc-pddl", "Open Data Commons Public Domain Dedication and License (PDDL)", EU + "licence/ODC_PDDL", True),
+    (
+        "odc-pddl",
+        "Open Data Commons Public Domain Dedication and License (PDDL)",
+        EU + "licence/ODC_PDDL",
+        True,
+    ),
     ("eupl-1.2", "European Union Public Licence 1.2", EU + "licence/EUPL_1_2", True),
     ("gfdl", "GNU Free Documentation License", EU + "licence/GFDL_1_3", True),
-    ("uk-ogl", "UK Open Government Licence (OGL)", "http://reference.data.gov.uk/id/open-government-licence", True),
+    (
+        "uk-ogl",
+        "UK Open Government Licence (OGL)",
+        "http://reference.data.gov.uk/id/open-government-licence",
+        True,
+    ),
     ("other-open", "Other (Open)", "", True),
     ("other-pd", "Other (Public Domain)", "", True),
     ("other-at", "Other (Attribution)", "", True),
@@ -84,7 +94,14 @@ FILE_TYPES = [
     ("XML", "XML", "application/xml", True, True, "xml"),
     ("RDF_XML", "RDF/XML", "application/rdf+xml", True, True, "rdf"),
     ("RDF_TURTLE", "Turtle", "text/turtle", True, True, "ttl"),
-    ("XLSX", "Excel XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", True, False, "xlsx"),
+    (
+        "XLSX",
+        "Excel XLSX",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        True,
+        False,
+        "xlsx",
+    ),
     ("XLS", "Excel XLS", "application/vnd.ms-excel", True, False, "xls"),
     ("ODS", "OpenDocument Spreadsheet", "application/vnd.oasis.opendocument.spreadsheet", True, True, "ods"),
     ("PARQUET", "Parquet", "application/vnd.apache.parquet", True, True, "parquet"),
@@ -121,7 +138,12 @@ def sync(apps) -> None:
     for position, (code, label, days) in enumerate(FREQUENCIES):
         Frequency.objects.update_or_create(
             code=code,
-            defaults={"label": label, "uri": EU + "frequency/" + code, "period_days": days, "position": position},
+            defaults={
+                "label": label,
+                "uri": EU + "frequency/" + code,
+                "period_days": days,
+                "position": position,
+            },
         )
     for code, label, media_type, machine_readable, non_proprietary, extensions in FILE_TYPES:
         FileType.objects.update_or_create(

@@ -43,4 +43,6 @@ def readyz(request):
             logger.warning("readiness check failed", extra={"check": name, "error": str(exc)})
             checks[name] = "error"
     ready = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if ready else "error", "checks": checks}, status=200 if ready else 503)
+    return JsonResponse(
+        {"status": "ok" if ready else "error", "checks": checks}, status=200 if ready else 503
+    )

@@ -17,7 +17,19 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organization
-        fields = ["slug", "name", "kind", "description", "city", "country", "website", "email", "uri", "dataset_count", "url"]
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "description",
+            "city",
+            "country",
+            "website",
+            "email",
+            "uri",
+            "dataset_count",
+            "url",
+        ]
 
     def get_url(self, obj) -> str:
         return self.context["request"].build_absolute_uri(obj.get_absolute_url())

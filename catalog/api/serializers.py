@@ -35,17 +35,38 @@ class FileTypeSerializer(serializers.ModelSerializer):
 
 class DistributionSerializer(serializers.ModelSerializer):
     dataset = serializers.SlugRelatedField(slug_field="slug", queryset=Dataset.objects.none())
-    format = serializers.SlugRelatedField(slug_field="code", queryset=FileType.objects.all(), required=False, allow_null=True)
-    licence = serializers.PrimaryKeyRelatedField(queryset=Licence.objects.all(), required=False, allow_null=True)
+    format = serializers.SlugRelatedField(
+        slug_field="code", queryset=FileType.objects.all(), required=False, allow_null=True
+    )
+    licence = serializers.PrimaryKeyRelatedField(
+        queryset=Licence.objects.all(), required=False, allow_null=True
+    )
     file = serializers.FileField(required=False, allow_null=True, write_only=True)
     file_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Distribution
         fields = [
-            "id", "uuid", "dataset", "title", "description", "access_url", "download_url", "file", "file_url",
-            "format", "media_type", "byte_size", "checksum_sha256", "licence", "rights", "status", "language",
-            "position", "created_at", "updated_at",
+            "id",
+            "uuid",
+            "dataset",
+            "title",
+            "description",
+            "access_url",
+            "download_url",
+            "file",
+            "file_url",
+            "format",
+            "media_type",
+            "byte_size",
+            "checksum_sha256",
+            "licence",
+            "rights",
+            "status",
+            "language",
+            "position",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["byte_size", "checksum_sha256"]
 
@@ -54,7 +75,11 @@ class DistributionSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None:
             self.fields["dataset"].queryset = Dataset.objects.editable_by(request.user)
-        if self.instance is not None and not isinstance(self.instance, list | tuple) and hasattr(self.instance, "pk"):
+        if (
+            self.instance is not None
+            and not isinstance(self.instance, list | tuple)
+            and hasattr(self.instance, "pk")
+        ):
             self.fields["dataset"].read_only = True
 
     def get_file_url(self, obj) -> str | None:
@@ -65,7 +90,8 @@ class DistributionSerializer(serializers.ModelSerializer):
     def validate_file(self, upload):
         if upload and upload.size > settings.UPLOAD_MAX_BYTES:
             raise serializers.ValidationError(
-                _("The file is larger than the limit of %(mb)d MB.") % {"mb": settings.UPLOAD_MAX_BYTES // 2**20}
+                _("The file is larger than the limit of %(mb)d MB.")
+                % {"mb": settings.UPLOAD_MAX_BYTES // 2**20}
             )
         return upload
 
@@ -86,8 +112,12 @@ class BriefDistributionSerializer(serializers.ModelSerializer):
 class DatasetSerializer(serializers.ModelSerializer):
     publisher = serializers.SlugRelatedField(slug_field="slug", queryset=Organization.objects.none())
     keywords = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
-    themes = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Theme.objects.all(), required=False)
-    licence = serializers.PrimaryKeyRelatedField(queryset=Licence.objects.all(), required=False, allow_null=True)
+    themes = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Theme.objects.all(), required=False
+    )
+    licence = serializers.PrimaryKeyRelatedField(
+        queryset=Licence.objects.all(), required=False, allow_null=True
+    )
     accrual_periodicity = serializers.SlugRelatedField(
         slug_field="code", queryset=Frequency.objects.all(), required=False, allow_null=True
     )
@@ -98,12 +128,42 @@ class DatasetSerializer(serializers.ModelSerializer):
     class Meta:
         model = Dataset
         fields = [
-            "id", "uuid", "slug", "identifier", "title", "description", "publisher", "contact_name",
-            "contact_email", "keywords", "themes", "spatial_name", "spatial_geojson", "bbox_west", "bbox_south",
-            "bbox_east", "bbox_north", "temporal_start", "temporal_end", "accrual_periodicity", "issued",
-            "modified", "languages", "version", "version_notes", "landing_page", "conforms_to", "access_rights",
-            "licence", "contains_personal_data", "status", "created_at", "updated_at", "published_at",
-            "distributions", "url",
+            "id",
+            "uuid",
+            "slug",
+            "identifier",
+            "title",
+            "description",
+            "publisher",
+            "contact_name",
+            "contact_email",
+            "keywords",
+            "themes",
+            "spatial_name",
+            "spatial_geojson",
+            "bbox_west",
+            "bbox_south",
+            "bbox_east",
+            "bbox_north",
+            "temporal_start",
+            "temporal_end",
+            "accrual_periodicity",
+            "issued",
+            "modified",
+            "languages",
+            "version",
+            "version_notes",
+            "landing_page",
+            "conforms_to",
+            "access_rights",
+            "licence",
+            "contains_personal_data",
+            "status",
+            "created_at",
+            "updated_at",
+            "published_at",
+            "distributions",
+            "url",
         ]
         read_only_fields = ["status", "created_at", "updated_at", "published_at"]
 

@@ -58,7 +58,11 @@ class DatasetViewSet(viewsets.ModelViewSet):
         queryset = dataset_list_queryset(user=self.request.user)
         if self.action in ("update", "partial_update", "destroy", "publish", "withdraw"):
             queryset = queryset.filter(pk__in=Dataset.objects.editable_by(self.request.user).values("pk"))
-        return queryset.order_by("-published_at", "-updated_at", "-pk") if not self.request.GET.get("sort") else queryset
+        return (
+            queryset.order_by("-published_at", "-updated_at", "-pk")
+            if not self.request.GET.get("sort")
+            else queryset
+        )
 
     @staticmethod
     def _service_fields(validated: dict) -> dict:
@@ -69,7 +73,10 @@ class DatasetViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         data = self._service_fields(serializer.validated_data)
         serializer.instance = call_service(
-            services.dataset_create, publisher=serializer.validated_data["publisher"], actor=self.request.user, **data
+            services.dataset_create,
+            publisher=serializer.validated_data["publisher"],
+            actor=self.request.user,
+            **data,
         )
 
     def perform_update(self, serializer):
@@ -106,15 +113,21 @@ class DistributionViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         queryset = Distribution.objects.visible_to(self.request.user)
         if self.action in ("update", "partial_update", "destroy"):
-            queryset = queryset.filter(pk__in=Distribution.objects.editable_by(self.request.user).values("pk"))
-        return queryset.select_related("dataset", "format", "licence").order_by("dataset_id", "position", "pk")
+            queryset = queryset.filter(
+                pk__in=Distribution.objects.editable_by(self.request.user).values("pk")
+            )
+        return queryset.select_related("dataset", "format", "licence").order_by(
+            "dataset_id", "position", "pk"
+        )
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         dataset = data.pop("dataset")
         if data.get("file") is None:
             data.pop("file", None)
-        serializer.instance = call_service(services.distribution_create, dataset=dataset, actor=self.request.user, **data)
+        serializer.instance = call_service(
+            services.distribution_create, dataset=dataset, actor=self.request.user, **data
+        )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
@@ -131,6 +144,7 @@ class VocabularyViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
     """The controlled vocabularies: licences, themes, frequencies and file types."""
 
     pagination_class = None
+    queryset = Licence.objects.none()
     serializer_class = LicenceSerializer
     vocabularies = {
         "licences": (Licence, LicenceSerializer),
@@ -148,5 +162,3 @@ class VocabularyViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
             raise NotFound()
         model, serializer_class = self.vocabularies[name]
         return Response(serializer_class(model.objects.all(), many=True).data, status=status.HTTP_200_OK)
-
-
