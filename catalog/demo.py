@@ -41,7 +41,6 @@ DEMO_PASSWORD = "twinport-demo"  # noqa: S105
 PUBLISHED, DRAFT, WITHDRAWN = DatasetStatus.PUBLISHED, DatasetStatus.DRAFT, DatasetStatus.WITHDRAWN
 PUBLIC, RESTRICTED, NON_PUBLIC = AccessRights.PUBLIC, AccessRights.RESTRICTED, AccessRights.NON_PUBLIC
 
-GB = 1_000_000_000
 MB = 1_000_000
 KB = 1_000
 
