@@ -36,7 +36,7 @@ venv install: $(VENV)/.synced
 compilemessages: $(VENV)/.synced
 	@for po in locale/*/LC_MESSAGES/*.po; do \
 	    [ -e "$$po" ] || continue; \
-	    $(VENV)/bin/pybabel compile -q -i "$$po" -o "$${po%.po}.mo" || exit 1; \
+	    $(VENV)/bin/pybabel -q compile -i "$$po" -o "$${po%.po}.mo" || exit 1; \
 	done
 
 messages: $(VENV)/.synced
@@ -81,3 +81,9 @@ demo: $(VENV)/.synced
 
 clean:
 	rm -rf $(VENV) .tools var .pytest_cache .ruff_cache
+
+# What CI runs (as root, on a fresh clone): installs and starts PostgreSQL, Redis and Chromium itself,
+# then `make test` on SQLite and the suite again on PostgreSQL + Redis. See .ci/run.
+.PHONY: ci
+ci:
+	bash .ci/run
