@@ -28,7 +28,7 @@ class Licence(models.Model):
         verbose_name_plural = _("licences")
 
     def __str__(self) -> str:
-        return self.title
+        return str(_(self.title))
 
 
 class Theme(models.Model):
@@ -82,7 +82,7 @@ class FileType(models.Model):
         verbose_name_plural = _("file types")
 
     def __str__(self) -> str:
-        return self.label
+        return str(_(self.label))
 
 
 class Keyword(models.Model):
@@ -135,16 +135,16 @@ class Dataset(models.Model):
         _("spatial extent (GeoJSON)"), null=True, blank=True, validators=[validate_geojson_geometry]
     )
     bbox_west = models.FloatField(
-        null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+        _("west"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
     )
     bbox_south = models.FloatField(
-        null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+        _("south"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
     )
     bbox_east = models.FloatField(
-        null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+        _("east"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
     )
     bbox_north = models.FloatField(
-        null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+        _("north"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
     )
     temporal_start = models.DateField(_("temporal coverage from"), null=True, blank=True)
     temporal_end = models.DateField(_("temporal coverage until"), null=True, blank=True)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils.translation import gettext
 
 from accounts.choices import OrganizationKind
 from accounts.models import Organization
@@ -62,7 +63,9 @@ def dataset_facets(
 
     def build(key, rows):
         chosen = set(selected.get(key, []))
-        return [FacetValue(str(v), str(label), n, str(v) in chosen) for v, label, n in rows]
+        # Vocabulary labels are stored in English and translated on display.
+        label_of = (lambda label: str(label)) if key == "publisher" else gettext
+        return [FacetValue(str(v), label_of(label), n, str(v) in chosen) for v, label, n in rows]
 
     return {
         "publisher": build("publisher", publishers),
