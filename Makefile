@@ -40,8 +40,8 @@ compilemessages: $(VENV)/.synced
 	done
 
 messages: $(VENV)/.synced
-	DJANGO_DEBUG=true $(PY) manage.py makemessages -l fi --ignore '.venv/*' --ignore '.tools/*' --ignore 'var/*' --no-obsolete
-	DJANGO_DEBUG=true $(PY) manage.py makemessages -d djangojs -l fi --ignore '.venv/*' --ignore '.tools/*' --ignore 'var/*' --no-obsolete
+	DJANGO_DEBUG=true $(PY) manage.py makemessages -l fi --no-obsolete \
+	    --ignore '.venv/*' --ignore '.tools/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*'
 	$(MAKE) compilemessages
 
 # Web server in the foreground, one Celery worker (with beat) in the background; Ctrl-C stops both.
