@@ -13,7 +13,7 @@ class SizeLimitUploadHandler(FileUploadHandler):
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
         self.total = 0
         self.request.upload_too_large = False
-        # A declared body size far over the limit is refused without reading it.
+        # A declared body far over the limit is refused at its first chunk (the rest is discarded).
         if content_length and content_length > settings.UPLOAD_MAX_BYTES + 1024 * 1024:
             self.request.upload_too_large = True
 

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from accounts.api.serializers import BriefOrganizationSerializer
 from accounts.models import Organization
 from catalog.models import Dataset, Distribution, FileType, Frequency, Licence, Theme
+from catalog.uploads import upload_too_large
 
 
 class LicenceSerializer(serializers.ModelSerializer):
