@@ -90,11 +90,22 @@ class DistributionSerializer(serializers.ModelSerializer):
 
     def validate_file(self, upload):
         if upload and upload.size > settings.UPLOAD_MAX_BYTES:
-            raise serializers.ValidationError(
-                _("The file is larger than the limit of %(mb)d MB.")
-                % {"mb": settings.UPLOAD_MAX_BYTES // 2**20}
-            )
+            raise serializers.ValidationError(self._too_large_message())
         return upload
+
+    @staticmethod
+    def _too_large_message() -> str:
+        return _("The file is larger than the limit of %(mb)d MB.") % {
+            "mb": settings.UPLOAD_MAX_BYTES // 2**20
+        }
+
+    def validate(self, attrs):
+        # An oversized upload is cut off while streaming (catalog.uploads), so the file never arrives:
+        # say so instead of creating the distribution without it.
+        request = self.context.get("request")
+        if request is not None and upload_too_large(request):
+            raise serializers.ValidationError({"file": [self._too_large_message()]})
+        return attrs
 
 
 class BriefDistributionSerializer(serializers.ModelSerializer):
