@@ -3,6 +3,8 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import Organization
 
@@ -12,11 +14,14 @@ from .models import Dataset, FileType, Licence, Theme
 
 class DatasetFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    publisher = django_filters.ModelMultipleChoiceFilter(
-        label=_("Publisher"),
-        field_name="publisher__slug",
-        to_field_name="slug",
-        queryset=Organization.objects.all(),
+    # Values are organisation slugs; the schema generator cannot infer that through the relation.
+    publisher = extend_schema_field(OpenApiTypes.STR)(
+        django_filters.ModelMultipleChoiceFilter(
+            label=_("Publisher"),
+            field_name="publisher__slug",
+            to_field_name="slug",
+            queryset=Organization.objects.all(),
+        )
     )
     theme = django_filters.ModelMultipleChoiceFilter(
         label=_("Theme"), field_name="themes", to_field_name="code", queryset=Theme.objects.all()

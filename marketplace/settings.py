@@ -107,7 +107,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache, broker, Celery ------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # The cache gets its own Redis database (the broker's + 1 unless REDIS_CACHE_URL says otherwise):
+    # a cache.clear() flushes its database and must never take the task queues with it.
+    from urllib.parse import urlsplit, urlunsplit
+
+    _broker = urlsplit(REDIS_URL)
+    _db = int(_broker.path.strip("/") or 0)
+    REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default=urlunsplit(_broker._replace(path=f"/{_db + 1}")))
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL}
+    }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:

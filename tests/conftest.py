@@ -288,7 +288,9 @@ def _celery_worker_session(django_db_setup, worker_media_root, tmp_path_factory)
             if app.control.ping(destination=[name], timeout=0.5):
                 break
             if time.monotonic() > deadline:
-                pytest.fail(f"the Celery worker did not answer within {WORKER_START_TIMEOUT} s:\n{worker.log_tail()}")
+                pytest.fail(
+                    f"no answer from the Celery worker in {WORKER_START_TIMEOUT} s:\n{worker.log_tail()}"
+                )
         yield worker
     finally:
         if process.poll() is None:
@@ -307,9 +309,12 @@ def celery_worker_process(request, _celery_worker_session) -> WorkerProcess:
     Use in tests marked `redis` with `@pytest.mark.django_db(transaction=True)`: the worker is another
     process and only sees committed rows.
     """
-    marker = request.node.get_closest_marker("django_db")
-    if request.node.get_closest_marker("redis") is None or marker is None or not marker.kwargs.get("transaction"):
-        pytest.fail("celery_worker_process needs @pytest.mark.redis and @pytest.mark.django_db(transaction=True)")
+    db_marker = request.node.get_closest_marker("django_db")
+    transactional = db_marker is not None and db_marker.kwargs.get("transaction")
+    if request.node.get_closest_marker("redis") is None or not transactional:
+        pytest.fail(
+            "celery_worker_process needs @pytest.mark.redis + @pytest.mark.django_db(transaction=True)"
+        )
     if _celery_worker_session.process.poll() is not None:
         pytest.fail(f"the Celery worker has died:\n{_celery_worker_session.log_tail()}")
     return _celery_worker_session

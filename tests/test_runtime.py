@@ -53,7 +53,7 @@ def test_worker_inspects_an_uploaded_file(celery_worker_process):
         return row if row["checksum_sha256"] else None
 
     row = _wait_for(inspected)
-    assert row, f"the worker did not inspect the file in {WORKER_WAIT_SECONDS} s:\n{celery_worker_process.log_tail()}"
+    assert row, f"no inspection by the worker in {WORKER_WAIT_SECONDS} s:\n{celery_worker_process.log_tail()}"
     assert row == {"byte_size": len(content), "checksum_sha256": expected}
 
     # Enqueued directly, the task fills both fields again (the worker, not the upload, computes them).
@@ -95,8 +95,9 @@ def test_postgresql_schema_enforces_check_constraints():
     assert Dataset.objects.filter(slug="ordered").exists()
 
 
-def test_filesystem_broker_accepts_connections_and_delivers():
-    """Without REDIS_URL the broker is a folder: connecting and a message round trip need no server."""
+def test_filesystem_broker_accepts_connections_and_delivers(tmp_path, monkeypatch):
+    """Without REDIS_URL the broker is a folder: connecting and a message round trip need no server,
+    and the transport keeps all its state under BROKER_DIR (nothing relative to the working directory)."""
     from django.conf import settings
 
     from marketplace.celery import app
@@ -104,6 +105,9 @@ def test_filesystem_broker_accepts_connections_and_delivers():
     if os.environ.get("REDIS_URL") or settings.REDIS_URL:
         pytest.skip("REDIS_URL is set: the broker is Redis, not the filesystem transport")
     assert app.conf.broker_url == "filesystem://"
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)  # anything the transport puts in a relative folder lands here
 
     queue_name = f"twinport-test-{uuid.uuid4().hex}"
     with app.connection_for_write() as conn:
@@ -116,3 +120,5 @@ def test_filesystem_broker_accepts_connections_and_delivers():
             assert message.payload == {"ping": 1}
         finally:
             queue.close()
+    stray = sorted(str(p.relative_to(workdir)) for p in workdir.rglob("*"))
+    assert stray == [], f"the filesystem broker wrote outside BROKER_DIR: {stray} (set control_folder)"
