@@ -63,12 +63,8 @@ def dataset_list(request):
         "query_string": query.urlencode(),
         "q": request.GET.get("q", ""),
     }
-    template = (
-        "catalog/_dataset_results.html"
-        if request.htmx and not request.htmx.boosted
-        else "catalog/dataset_list.html"
-    )
-    return render(request, template, context)
+    # htmx requests get the same page; the client swaps the search area (hx-select).
+    return render(request, "catalog/dataset_list.html", context)
 
 
 def _spatial_geometry(dataset: Dataset):
