@@ -28,3 +28,13 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(autouse=True)
+def vocabularies(transactional_db):
+    """Transactional tests flush every table afterwards, seeded vocabularies included: re-seed them."""
+    from django.apps import apps
+
+    from catalog.vocabularies import sync
+
+    sync(apps)
