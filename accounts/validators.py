@@ -16,7 +16,10 @@ def validate_slug_not_reserved(value: str) -> None:
 
 # Only web URLs: no javascript:, data:, file:, ftp: (DCAT access points are http(s) resources).
 safe_url_validator = URLValidator(
-    schemes=["http", "https"], message=_("Enter a web address starting with http:// or https://.")
+    schemes=["http", "https"],
+    message=_("Enter a web address starting with http:// or https://."),
+    # Its own code, so that forms.URLField does not replace the message with its generic one.
+    code="invalid_web_url",
 )
 
 

@@ -126,15 +126,6 @@ class DatasetForm(BootstrapFormMixin, forms.ModelForm):
         for name in ("bbox_west", "bbox_south", "bbox_east", "bbox_north"):
             self.fields[name].widget.attrs.update({"step": "any", "data-bbox": name.removeprefix("bbox_")})
 
-    def clean(self):
-        cleaned = super().clean()
-        bbox = [cleaned.get(f"bbox_{side}") for side in ("west", "south", "east", "north")]
-        if any(v is not None for v in bbox) and not all(v is not None for v in bbox):
-            raise forms.ValidationError(_("Give all four sides of the bounding box, or none."))
-        if all(v is not None for v in bbox) and bbox[1] > bbox[3]:
-            self.add_error("bbox_south", _("South must not be north of north."))
-        return cleaned
-
     def service_fields(self) -> dict:
         """The cleaned data as keyword arguments for dataset_create / dataset_update."""
         data = dict(self.cleaned_data)

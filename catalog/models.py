@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -224,6 +225,21 @@ class Dataset(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:dataset_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        """Cross-field rules, reported on the fields concerned (forms, API and services alike)."""
+        errors = {}
+        sides = {side: getattr(self, f"bbox_{side}") for side in ("west", "south", "east", "north")}
+        given = [side for side, value in sides.items() if value is not None]
+        if given and len(given) < 4:
+            missing = next(side for side, value in sides.items() if value is None)
+            errors[f"bbox_{missing}"] = _("Give all four sides of the bounding box, or none.")
+        elif given and sides["south"] > sides["north"]:
+            errors["bbox_south"] = _("The southern edge must not be north of the northern edge.")
+        if self.temporal_start and self.temporal_end and self.temporal_start > self.temporal_end:
+            errors["temporal_end"] = _("The end of the time period must not be before its start.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def uri(self) -> str:

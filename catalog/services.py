@@ -10,6 +10,8 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -93,8 +95,17 @@ def unique_dataset_slug(title: str, *, exclude_pk: int | None = None) -> str:
     return f"{base}-{n}"
 
 
+def _name_in(names) -> Q:
+    """Case-insensitive `name IN names`."""
+    query = Q(pk__in=[])
+    for name in names:
+        query |= Q(name__iexact=name)
+    return query
+
+
 def keywords_from_names(names: Iterable[str]) -> list[Keyword]:
-    """Keyword rows for `names` (trimmed, case kept, de-duplicated case-insensitively), created as needed."""
+    """Keyword rows for `names` (trimmed, de-duplicated case-insensitively; an existing keyword keeps
+    its spelling), created as needed."""
     cleaned: dict[str, str] = {}
     for name in names:
         name = " ".join(str(name).split())[:100]
@@ -102,15 +113,18 @@ def keywords_from_names(names: Iterable[str]) -> list[Keyword]:
             cleaned.setdefault(name.lower(), name)
     if not cleaned:
         return []
-    existing = {k.name.lower(): k for k in Keyword.objects.filter(name__in=list(cleaned.values()))}
-    missing = [Keyword(name=n) for key, n in cleaned.items() if key not in existing]
+    existing = {k.name.lower() for k in Keyword.objects.filter(_name_in(cleaned.values()))}
+    missing = [Keyword(name=name) for key, name in cleaned.items() if key not in existing]
     Keyword.objects.bulk_create(missing, ignore_conflicts=True)
-    return list(Keyword.objects.filter(name__in=list(cleaned.values())))
+    found: dict[str, Keyword] = {}
+    for keyword in Keyword.objects.filter(_name_in(cleaned.values())).order_by("pk"):
+        found.setdefault(keyword.name.lower(), keyword)
+    return list(found.values())
 
 
 def _apply_spatial(dataset: Dataset) -> None:
-    """Derive the bounding box from a geometry when only the geometry was given."""
-    if dataset.spatial_geojson and dataset.bbox_west is None:
+    """A geometry, when given, is the extent: the bounding box is always its envelope."""
+    if dataset.spatial_geojson:
         # A malformed geometry is left for full_clean() to report.
         with contextlib.suppress(KeyError, TypeError, IndexError, ValueError):
             dataset.bbox_west, dataset.bbox_south, dataset.bbox_east, dataset.bbox_north = geometry_bounds(
@@ -156,8 +170,6 @@ def dataset_update(
     _unknown(fields, DATASET_FIELDS)
     _ensure_can_edit(actor, dataset.publisher)
     dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
-    if "spatial_geojson" in fields and "bbox_west" not in fields:
-        dataset.bbox_west = dataset.bbox_south = dataset.bbox_east = dataset.bbox_north = None
     for name, value in fields.items():
         setattr(dataset, name, value)
     if not dataset.slug:
@@ -303,9 +315,8 @@ def distribution_update(*, distribution: Distribution, actor: User, **fields) ->
     _unknown(fields, DISTRIBUTION_FIELDS)
     _ensure_can_edit(actor, distribution.dataset.publisher)
     old_file = distribution.file.name if distribution.file else ""
-    new_file = (
-        "file" in fields and bool(fields["file"]) and getattr(fields["file"], "_committed", True) is False
-    )
+    # A new upload arrives as a File that is not yet a stored FieldFile.
+    new_file = bool(fields.get("file")) and not isinstance(fields["file"], FieldFile)
     for name, value in fields.items():
         setattr(distribution, name, value)
     if "file" in fields and not fields["file"]:

@@ -34,6 +34,14 @@ def form_error_from_validation(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+def json_for_script(data) -> str:
+    """JSON safe inside <script>: no <, > or & can end the element or open a comment (as json_script)."""
+    return json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+
+
 def home(request):
     visible = dataset_list_queryset(user=request.user).filter(status=DatasetStatus.PUBLISHED)
     cities = (
@@ -85,9 +93,7 @@ def dataset_detail(request, slug):
         "can_edit": can_edit,
         "geometry_json": json.dumps(_spatial_geometry(dataset)),
         "publish_problems": services.dataset_publish_problems(dataset) if can_edit else {},
-        "schema_org": json.dumps(schema_org_dataset(request, dataset), ensure_ascii=False).replace(
-            "</", "<\\/"
-        ),
+        "schema_org": json_for_script(schema_org_dataset(request, dataset)),
     }
     return render(request, "catalog/dataset_detail.html", context)
 

@@ -121,9 +121,18 @@ class BriefDistributionSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(url) if url.startswith("/") else url
 
 
+class KeywordListField(serializers.ListField):
+    """Keywords as a list of names: read from the M2M manager, written as plain strings."""
+
+    def to_representation(self, data):
+        if hasattr(data, "all"):
+            return [keyword.name for keyword in data.all()]
+        return super().to_representation(data)
+
+
 class DatasetSerializer(serializers.ModelSerializer):
     publisher = serializers.SlugRelatedField(slug_field="slug", queryset=Organization.objects.none())
-    keywords = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+    keywords = KeywordListField(child=serializers.CharField(max_length=100), required=False)
     themes = serializers.SlugRelatedField(
         slug_field="code", many=True, queryset=Theme.objects.all(), required=False
     )
@@ -190,7 +199,6 @@ class DatasetSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["publisher"] = BriefOrganizationSerializer(instance.publisher).data
-        data["keywords"] = [k.name for k in instance.keywords.all()]
         return data
 
     def get_url(self, obj) -> str:
