@@ -19,6 +19,7 @@ from .models import ApiToken, Invitation, Membership, Organization, User
 
 logger = logging.getLogger(__name__)
 
+TOKEN_SCOPES = ("read", "write")
 TOKEN_PREFIX = "tp_"  # noqa: S105 - a public marker, not a secret
 
 
@@ -173,13 +174,16 @@ def api_token_create(
     *, user: User, name: str, scopes: list[str] | None = None, expires_at=None
 ) -> tuple[ApiToken, str]:
     """Create a token and return it with its secret, which is never stored and shown only once."""
+    scopes = ["read", "write"] if scopes is None else sorted(set(scopes))
+    if not scopes or not set(scopes) <= set(TOKEN_SCOPES):
+        raise ValidationError({"scopes": _("Choose at least one of the scopes: read, write.")})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user,
         name=name,
         prefix=secret[: len(TOKEN_PREFIX) + 6],
         key_hash=hash_secret(secret),
-        scopes=scopes or ["read", "write"],
+        scopes=scopes,
         expires_at=expires_at,
     )
     token.full_clean()

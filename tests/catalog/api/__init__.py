@@ -1,0 +1,1 @@
+"""Tests of the catalogue's REST API (/api/v1/)."""
