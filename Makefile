@@ -44,15 +44,16 @@ messages: $(VENV)/.synced
 	    --ignore '.venv/*' --ignore '.tools/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*'
 	$(MAKE) compilemessages
 
-# Web server in the foreground, one Celery worker (with beat) in the background; Ctrl-C stops both.
+# Web server in the foreground, one Celery worker (with beat) beside it. Ctrl-C reaches both (same
+# process group); the trap also stops the worker when the web server ends any other way.
 run: export DJANGO_DEBUG ?= true
 run: $(VENV)/.synced compilemessages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	@set -m; \
-	$(VENV)/bin/celery -A marketplace worker -B -Q default,harvest,quality,fetch --loglevel=INFO \
+	@$(VENV)/bin/celery -A marketplace worker -B -Q default,harvest,quality,fetch --loglevel=INFO \
 	    --schedule var/celerybeat-schedule --concurrency 2 & worker=$$!; \
-	trap 'kill -TERM -$$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(PY) manage.py load_demo --logins; \
 	echo "Twinport: http://$(HOST):$(PORT)/  (API: /api/docs/, admin: /admin/) — Ctrl-C stops web server and worker"; \
 	$(PY) manage.py runserver $(HOST):$(PORT)

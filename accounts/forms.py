@@ -84,3 +84,23 @@ class ApiTokenForm(BootstrapFormMixin, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Leave empty for a token that does not expire."),
     )
+
+
+class ProfileForm(BootstrapFormMixin, forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+
+
+class DeleteAccountForm(BootstrapFormMixin, forms.Form):
+    password = forms.CharField(
+        label=_("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not correct."))
+        return password

@@ -211,3 +211,78 @@ def api_token_authenticate(secret: str) -> ApiToken | None:
 def api_token_revoke(*, token: ApiToken) -> None:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
+
+
+def user_update_profile(*, user: User, full_name: str) -> User:
+    user.full_name = full_name.strip()
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["full_name"])
+    return user
+
+
+def user_export_data(*, user: User) -> dict:
+    """Everything the portal holds about `user`, for GDPR self-service (no secrets, no token hashes)."""
+    from allauth.account.models import EmailAddress
+
+    from catalog.models import Dataset
+
+    return {
+        "account": {
+            "email": user.email,
+            "full_name": user.full_name,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "email_addresses": [
+            {"email": e.email, "verified": e.verified, "primary": e.primary}
+            for e in EmailAddress.objects.filter(user=user).order_by("email")
+        ],
+        "memberships": [
+            {
+                "organization": m.organization.slug,
+                "name": m.organization.name,
+                "role": m.role,
+                "since": m.created_at.isoformat(),
+            }
+            for m in user.memberships.select_related("organization")
+        ],
+        "coordinated_programmes": list(user.coordinated_programmes.values_list("slug", flat=True)),
+        "api_tokens": [
+            {
+                "name": t.name,
+                "prefix": t.prefix,
+                "scopes": t.scopes,
+                "created_at": t.created_at.isoformat(),
+                "expires_at": t.expires_at.isoformat() if t.expires_at else None,
+                "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+                "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
+            }
+            for t in user.api_tokens.all()
+        ],
+        "datasets_created": list(
+            Dataset.objects.filter(created_by=user).order_by("pk").values_list("slug", flat=True)
+        ),
+    }
+
+
+def user_delete_blockers(*, user: User) -> list[Organization]:
+    """Organisations that would be left without an admin if `user` went away."""
+    blocking = []
+    for membership in user.memberships.filter(role=Role.ADMIN).select_related("organization"):
+        if not _other_admins_exist(membership):
+            blocking.append(membership.organization)
+    return blocking
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete an account and what belongs only to it (memberships, tokens); the datasets it created
+    stay with their organisations. Refused while the user is the last admin of an organisation."""
+    blockers = user_delete_blockers(user=user)
+    if blockers:
+        raise ValidationError(
+            _("You are the only admin of %(orgs)s: make someone else admin first.")
+            % {"orgs": ", ".join(o.name for o in blockers)}
+        )
+    logger.info("account deleted", extra={"user": user.pk})
+    user.delete()

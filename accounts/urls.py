@@ -22,6 +22,9 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("programmes/", views.programme_list, name="programme_list"),
     path("programmes/<slug:slug>/", views.programme_detail, name="programme_detail"),
+    path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/data-export/", views.data_export, name="data_export"),
+    path("accounts/delete/", views.account_delete, name="account_delete"),
     path("accounts/tokens/", views.api_tokens, name="api_tokens"),
     path("accounts/tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]

@@ -1,11 +1,14 @@
 """Pages of organisations, members, invitations, programmes and API tokens."""
 
+import json
+
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,7 +17,14 @@ from catalog.choices import DatasetStatus
 from catalog.models import Dataset
 
 from . import services
-from .forms import ApiTokenForm, InvitationForm, MembershipRoleForm, OrganizationForm
+from .forms import (
+    ApiTokenForm,
+    DeleteAccountForm,
+    InvitationForm,
+    MembershipRoleForm,
+    OrganizationForm,
+    ProfileForm,
+)
 from .models import ApiToken, Invitation, Membership, Organization, Programme
 
 
@@ -230,3 +240,41 @@ def api_token_revoke(request, pk):
     services.api_token_revoke(token=token)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("accounts:api_tokens")
+
+
+@login_required
+def profile(request):
+    """The account's own page: name, and the ways to manage e-mail, password, 2FA, tokens and data."""
+    form = ProfileForm(request.POST or None, initial={"full_name": request.user.full_name})
+    if request.method == "POST" and form.is_valid():
+        services.user_update_profile(user=request.user, full_name=form.cleaned_data["full_name"])
+        messages.success(request, _("Profile saved."))
+        return redirect("accounts:profile")
+    memberships = request.user.memberships.select_related("organization")
+    return render(request, "accounts/profile.html", {"form": form, "memberships": memberships})
+
+
+@login_required
+def data_export(request):
+    """Download everything held about the signed-in user as JSON (GDPR right of access)."""
+    data = services.user_export_data(user=request.user)
+    response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="twinport-account.json"'
+    return response
+
+
+@login_required
+def account_delete(request):
+    """Delete the signed-in user's account after they confirm with their password."""
+    blockers = services.user_delete_blockers(user=request.user)
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and not blockers and form.is_valid():
+        try:
+            services.user_delete(user=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            logout(request)
+            messages.success(request, _("Your account was deleted."))
+            return redirect("catalog:home")
+    return render(request, "accounts/account_delete.html", {"form": form, "blockers": blockers})

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -169,6 +170,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # allauth's default rate limits (login failures, signup, password reset) stay on.
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Twinport] "
+# Two-factor authentication: authenticator apps (TOTP) with recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("PORTAL_NAME", default="Twinport")
 LOGIN_REDIRECT_URL = "catalog:workspace"
 LOGIN_URL = "account_login"
 

@@ -5,6 +5,7 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from accounts.choices import OrganizationKind, Role
 from accounts.models import Membership, Organization
@@ -56,16 +57,16 @@ def test_editor_drafts_uploads_and_publishes(page, live_server, tmp_path):
     page.get_by_role("button", name="Save").click()
 
     page.wait_for_url(re.compile(r"/datasets/port-cargo-flows-2025/"))
-    assert page.get_by_text("This is a draft").is_visible()
+    expect(page.get_by_text("This is a draft")).to_be_visible()
     page.get_by_role("button", name="Publish").click()
-    assert page.get_by_text("is published").is_visible()
+    expect(page.get_by_text("is published")).to_be_visible()
 
     # The public search page now lists it, for a visitor who is not logged in.
     context = page.context.browser.new_context()
     visitor = context.new_page()
     visitor.goto(live_server.url + "/datasets/?q=cargo")
-    assert visitor.get_by_role("link", name="Port cargo flows 2025").is_visible()
+    expect(visitor.get_by_role("link", name="Port cargo flows 2025")).to_be_visible()
     visitor.get_by_role("link", name="Port cargo flows 2025").click()
-    assert visitor.get_by_role("heading", name="Port cargo flows 2025").is_visible()
-    assert visitor.locator("#dataset-map .leaflet-interactive").count() == 1
+    expect(visitor.get_by_role("heading", name="Port cargo flows 2025")).to_be_visible()
+    expect(visitor.locator("#dataset-map .leaflet-interactive")).to_have_count(1)
     context.close()

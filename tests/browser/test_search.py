@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from accounts.choices import OrganizationKind, Role
 from accounts.models import Membership, Organization
@@ -30,20 +31,20 @@ def test_facet_then_query_keeps_both_filters(page, live_server):
     publish(gdansk, editor, "Traffic noise map", ["ENVI"], "Lden noise from road traffic.")
 
     page.goto(live_server.url + "/datasets/")
-    assert page.get_by_role("heading", name="3 datasets").is_visible()
+    expect(page.get_by_role("heading", name="3 datasets")).to_be_visible()
 
     page.get_by_role("link", name=re.compile(r"^Transport")).click()
     page.wait_for_url(re.compile(r"theme=TRAN"))
-    assert page.get_by_role("heading", name="2 datasets").is_visible()
+    expect(page.get_by_role("heading", name="2 datasets")).to_be_visible()
 
     page.get_by_label("Search", exact=True).fill("traffic")
     page.get_by_label("Search", exact=True).press("Enter")
     page.wait_for_url(re.compile(r"q=traffic"))
     assert "theme=TRAN" in page.url
-    assert page.get_by_role("heading", name="1 dataset").is_visible()
-    assert page.get_by_role("link", name="Traffic flow counts").is_visible()
+    expect(page.get_by_role("heading", name="1 dataset")).to_be_visible()
+    expect(page.get_by_role("link", name="Traffic flow counts")).to_be_visible()
 
     # The active filter shows as a chip; removing it widens the result again.
     page.get_by_role("link", name="Remove filter Transport").click()
     page.wait_for_url(lambda url: "theme=TRAN" not in url)
-    assert page.get_by_role("heading", name="2 datasets").is_visible()
+    expect(page.get_by_role("heading", name="2 datasets")).to_be_visible()

@@ -64,6 +64,9 @@ MATRIX = [
     ("accounts:programme_list", "get", ALL_OK),
     ("accounts:programme_detail", "get", ALL_OK),
     ("accounts:api_tokens", "get", LOGIN_THEN_OK),
+    ("accounts:profile", "get", LOGIN_THEN_OK),
+    ("accounts:data_export", "get", LOGIN_THEN_OK),
+    ("accounts:account_delete", "get", LOGIN_THEN_OK),  # a POST without the password deletes nothing
     ("catalog:dataset_status", "post", EDITS_DRAFT_POST),  # no action: "Unknown action", nothing changes
     ("accounts:membership_update", "post", ADMINISTERS_ORG_POST),  # no role: nothing changes
     ("accounts:invitation_revoke", "post", ADMINISTERS_ORG_POST),
