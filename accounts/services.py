@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import hooks
 from .choices import Role
 from .models import ApiToken, Invitation, Membership, Organization, User
 
@@ -44,6 +45,19 @@ def organization_create(*, creator: User, **fields) -> Organization:
     organization.save()
     Membership.objects.create(user=creator, organization=organization, role=Role.ADMIN)
     logger.info("organization created", extra={"organization": organization.pk})
+    return organization
+
+
+@transaction.atomic
+def organization_update(*, organization: Organization, actor: User, **fields) -> Organization:
+    """Change an organisation's public details (its admins, or a site admin)."""
+    _ensure_admin(actor, organization)
+    for name, value in fields.items():
+        setattr(organization, name, value)
+    organization.full_clean()
+    organization.save()
+    for hook in hooks.organization_changed:
+        hook(organization)
     return organization
 
 

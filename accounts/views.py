@@ -88,9 +88,13 @@ def organization_edit(request, slug):
         request.POST or None, request.FILES or None, instance=organization, user=request.user
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Organisation saved."))
-        return redirect(organization)
+        try:
+            services.organization_update(organization=organization, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Organisation saved."))
+            return redirect(organization)
     return render(request, "accounts/organization_form.html", {"form": form, "organization": organization})
 
 

@@ -1,69 +1,150 @@
-"""DatasetFilterSet: the one definition of dataset filters, used by the HTML list and the API."""
+"""DatasetFilterSet: the one definition of dataset search and filters, used by the HTML page and the API.
+
+Values within one filter are ORed (`theme=TRAN&theme=ENER`), different filters are ANDed. `q` is
+full-text (catalog.search); `bbox` keeps datasets whose extent intersects the box; `temporal_from`
+/ `temporal_to` keep datasets whose time coverage overlaps the period.
+"""
 
 import django_filters
-from django.db.models import Q
+from django import forms
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from accounts.models import Organization
+from .choices import DatasetStatus
+from .models import Dataset
+from .search import parse, search_backend
 
-from .choices import AccessRights, DatasetStatus
-from .models import Dataset, FileType, Licence, Theme
+SORTS = {
+    "relevance": _("Relevance"),
+    "newest": _("Newest"),
+    "updated": _("Recently updated"),
+    "title": _("Title"),
+}
+
+
+class MultiValueField(forms.Field):
+    """Every value of a repeated query parameter (`?theme=A&theme=B`), blanks dropped."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        return [str(v).strip()[:200] for v in values if str(v).strip()][:50]
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class MultiValueFilter(django_filters.Filter):
+    """`field IN (values)`; unknown values simply match nothing (no 400 for a stale shared link)."""
+
+    field_class = MultiValueField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        qs = qs.filter(**{f"{self.field_name}__in": value})
+        return qs.distinct() if self.distinct else qs
+
+
+class BBoxField(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            west, south, east, north = (float(part) for part in value.split(","))
+        except ValueError:
+            raise forms.ValidationError(_("Use bbox=minlon,minlat,maxlon,maxlat (four numbers).")) from None
+        if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
+            raise forms.ValidationError(
+                _("The box must lie within longitude −180…180 and latitude −90…90, south before north.")
+            )
+        return west, south, east, north
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class BBoxFilter(django_filters.Filter):
+    field_class = BBoxField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        west, south, east, north = value
+        vertical = Q(bbox_south__lte=north, bbox_north__gte=south)
+        if west <= east:
+            horizontal = Q(bbox_west__lte=east, bbox_east__gte=west)
+        else:  # the box crosses the antimeridian: it is two boxes
+            horizontal = Q(bbox_east__gte=west) | Q(bbox_west__lte=east)
+        return qs.filter(vertical & horizontal)
 
 
 class DatasetFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    # Values are organisation slugs; the schema generator cannot infer that through the relation.
-    publisher = extend_schema_field(OpenApiTypes.STR)(
-        django_filters.ModelMultipleChoiceFilter(
-            label=_("Publisher"),
-            field_name="publisher__slug",
-            to_field_name="slug",
-            queryset=Organization.objects.all(),
-        )
-    )
-    theme = django_filters.ModelMultipleChoiceFilter(
-        label=_("Theme"), field_name="themes", to_field_name="code", queryset=Theme.objects.all()
-    )
-    licence = django_filters.ModelMultipleChoiceFilter(
-        label=_("Licence"), field_name="licence", queryset=Licence.objects.all()
-    )
-    format = django_filters.ModelMultipleChoiceFilter(
-        label=_("Format"),
-        field_name="distributions__format",
-        to_field_name="code",
-        queryset=FileType.objects.all(),
-        distinct=True,
-    )
-    access_rights = django_filters.MultipleChoiceFilter(
-        label=_("Access rights"), choices=AccessRights.choices
-    )
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=500)
+    publisher = MultiValueFilter(label=_("Publisher"), field_name="publisher__slug")
+    city = MultiValueFilter(label=_("City"), field_name="publisher__city")
+    theme = MultiValueFilter(label=_("Theme"), field_name="themes__code", distinct=True)
+    licence = MultiValueFilter(label=_("Licence"), field_name="licence_id")
+    format = MultiValueFilter(label=_("Format"), field_name="distributions__format_id", distinct=True)
+    access_rights = MultiValueFilter(label=_("Access rights"), field_name="access_rights")
+    keyword = MultiValueFilter(label=_("Keyword"), field_name="keywords__name", distinct=True)
+    frequency = MultiValueFilter(label=_("Update frequency"), field_name="accrual_periodicity_id")
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=DatasetStatus.choices)
-    keyword = django_filters.CharFilter(label=_("Keyword"), field_name="keywords__name", lookup_expr="iexact")
+    open = django_filters.BooleanFilter(label=_("Open licence"), field_name="licence__is_open")
+    bbox = BBoxFilter(label=_("Area (minlon,minlat,maxlon,maxlat)"))
+    temporal_from = django_filters.DateFilter(label=_("Covers time from"), method="filter_temporal_from")
+    temporal_to = django_filters.DateFilter(label=_("Covers time until"), method="filter_temporal_to")
     modified_since = django_filters.IsoDateTimeFilter(
         label=_("Modified since"), field_name="modified", lookup_expr="gte"
     )
-    sort = django_filters.OrderingFilter(
-        label=_("Sort"),
-        fields=(("published_at", "published"), ("modified", "modified"), ("title", "title")),
-        field_labels={"-published": _("Newest"), "-modified": _("Recently updated"), "title": _("Title")},
-    )
+    sort = django_filters.ChoiceFilter(label=_("Sort"), choices=list(SORTS.items()), method="filter_sort")
 
     class Meta:
         model = Dataset
-        fields = ["q", "publisher", "theme", "licence", "format", "access_rights", "status", "keyword"]
+        fields: list[str] = []
 
     def filter_q(self, queryset, name, value):
-        """Every word must appear in the title, description or a keyword (full-text search: issue 3)."""
-        for word in value.split()[:10]:
-            queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(description__icontains=word)
-                | Q(
-                    pk__in=Dataset.keywords.through.objects.filter(keyword__name__icontains=word).values(
-                        "dataset_id"
-                    )
-                )
-            )
-        return queryset
+        """Full-text match through the database's search backend, annotated with `relevance`."""
+        return search_backend().apply(queryset, parse(value))
+
+    def filter_temporal_from(self, queryset, name, value):
+        # Overlap: the coverage does not end before `value` (open ends count as unbounded).
+        return queryset.filter(
+            Q(temporal_end__gte=value) | Q(temporal_end__isnull=True, temporal_start__isnull=False)
+        )
+
+    def filter_temporal_to(self, queryset, name, value):
+        return queryset.filter(
+            Q(temporal_start__lte=value) | Q(temporal_start__isnull=True, temporal_end__isnull=False)
+        )
+
+    def filter_sort(self, queryset, name, value):
+        return queryset  # applied last, in `qs`, once every filter (and the relevance) is in place
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_ordered_qs"):
+            queryset = super().qs
+            self._ordered_qs = queryset.order_by(*self.ordering(queryset))
+        return self._ordered_qs
+
+    def ordering(self, queryset) -> tuple:
+        """ORDER BY for the effective sort, with the primary key as the final tie-breaker."""
+        sort = self.effective_sort
+        if sort == "relevance":
+            if "relevance" in queryset.query.annotations:
+                return (F("relevance").desc(nulls_last=True), "-published_at", "-pk")
+            sort = "newest"
+        if sort == "newest":
+            return (F("published_at").desc(nulls_last=True), "-updated_at", "-pk")
+        if sort == "updated":
+            return (F("modified").desc(nulls_last=True), "-pk")
+        return ("title", "pk")
+
+    @property
+    def effective_sort(self) -> str:
+        """The requested sort; relevance when searching, newest otherwise."""
+        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        return data.get("sort") or ("relevance" if data.get("q") else "newest")

@@ -4,13 +4,14 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import OrganizationKind
 from accounts.models import Organization
 
-from .choices import DatasetStatus
+from .choices import AccessRights, DatasetStatus
 from .filters import DatasetFilterSet
-from .models import Dataset, Distribution, Licence, Theme
+from .models import Dataset, Distribution, FileType, Frequency, Licence, Theme
 
 
 def dataset_list_queryset(*, user) -> QuerySet[Dataset]:
@@ -37,50 +38,90 @@ class FacetValue:
     selected: bool
 
 
-def dataset_facets(
-    *, queryset: QuerySet[Dataset], selected: dict[str, list[str]]
-) -> dict[str, list[FacetValue]]:
-    """Counts of publishers, themes and licences among the visible, filtered datasets."""
-    ids = queryset.order_by().values("pk")
-    publishers = (
-        Organization.objects.filter(datasets__in=ids)
-        .annotate(n=Count("datasets"))
-        .order_by("-n", "name")
-        .values_list("slug", "name", "n")[:15]
-    )
-    themes = (
-        Theme.objects.filter(datasets__in=ids)
-        .annotate(n=Count("datasets"))
-        .order_by("-n", "label")
-        .values_list("code", "label", "n")
-    )
-    licences = (
-        Licence.objects.filter(datasets__in=ids)
-        .annotate(n=Count("datasets"))
-        .order_by("-n", "title")
-        .values_list("id", "title", "n")[:10]
-    )
+@dataclass(frozen=True)
+class Facet:
+    """A facet: the query parameter, the dataset field its values group by, how values get labels."""
 
-    def build(key, rows):
-        chosen = set(selected.get(key, []))
-        # Vocabulary labels are stored in English and translated on display.
-        label_of = (lambda label: str(label)) if key == "publisher" else gettext
-        return [FacetValue(str(v), label_of(label), n, str(v) in chosen) for v, label, n in rows]
+    key: str
+    label: str
+    path: str
+    limit: int = 10
+    distinct: bool = False  # the path crosses a to-many relation
 
-    return {
-        "publisher": build("publisher", publishers),
-        "theme": build("theme", themes),
-        "licence": build("licence", licences),
-    }
+
+FACETS = [
+    Facet("publisher", _("Publisher"), "publisher__slug", limit=15),
+    Facet("city", _("City"), "publisher__city"),
+    Facet("theme", _("Theme"), "themes__code", limit=20, distinct=True),
+    Facet("licence", _("Licence"), "licence_id"),
+    Facet("format", _("Format"), "distributions__format_id", limit=15, distinct=True),
+    Facet("access_rights", _("Access rights"), "access_rights"),
+    Facet("keyword", _("Keyword"), "keywords__name", limit=15, distinct=True),
+    Facet("frequency", _("Update frequency"), "accrual_periodicity_id"),
+]
+
+
+def _facet_labels(facet: Facet, values: list[str]) -> dict[str, str]:
+    """Display labels for facet values (vocabulary labels are stored in English, translated here)."""
+    if facet.key == "publisher":
+        return dict(Organization.objects.filter(slug__in=values).values_list("slug", "name"))
+    if facet.key == "theme":
+        return {
+            code: gettext(label)
+            for code, label in Theme.objects.filter(code__in=values).values_list("code", "label")
+        }
+    if facet.key == "licence":
+        return {
+            pk: gettext(title)
+            for pk, title in Licence.objects.filter(pk__in=values).values_list("pk", "title")
+        }
+    if facet.key == "format":
+        return {
+            code: gettext(label)
+            for code, label in FileType.objects.filter(code__in=values).values_list("code", "label")
+        }
+    if facet.key == "frequency":
+        return {
+            code: gettext(label)
+            for code, label in Frequency.objects.filter(code__in=values).values_list("code", "label")
+        }
+    if facet.key == "access_rights":
+        return {value: str(AccessRights(value).label) for value in values if value in AccessRights.values}
+    return {value: value for value in values}
+
+
+def dataset_facets(*, user, params) -> dict[str, list[FacetValue]]:
+    """Counts per facet value among the datasets `user` may see, each facet counted with every *other*
+    filter applied (so choosing a theme still shows how many datasets the other themes have)."""
+    facets = {}
+    for facet in FACETS:
+        others = params.copy()
+        for key in (facet.key, "page", "sort"):
+            others.pop(key, None)
+        filterset = DatasetFilterSet(others, queryset=Dataset.objects.visible_to(user))
+        ids = filterset.qs.order_by().values("pk")
+        matching = Dataset.objects.filter(pk__in=ids, **{f"{facet.path}__isnull": False})
+        if facet.key == "city":
+            matching = matching.exclude(publisher__city="")
+        rows = (
+            matching.values(facet.path)
+            .annotate(n=Count("pk", distinct=facet.distinct))
+            .order_by("-n", facet.path)[: facet.limit]
+        )
+        counted = [(str(row[facet.path]), row["n"]) for row in rows]
+        chosen = set(params.getlist(facet.key)) if hasattr(params, "getlist") else set()
+        # A chosen value stays listed (to be unticked) even when no dataset has it any more.
+        missing = chosen - {value for value, _n in counted}
+        counted += [(value, 0) for value in sorted(missing)]
+        labels = _facet_labels(facet, [value for value, _n in counted])
+        facets[facet.key] = [FacetValue(v, labels.get(v, v), n, v in chosen) for v, n in counted]
+    return facets
 
 
 def dataset_search(*, user, params) -> tuple[DatasetFilterSet, QuerySet[Dataset]]:
-    """Apply the shared filters to what `user` may see; newest first unless sorted otherwise."""
+    """The shared filters and search over what `user` may see, in the requested order."""
     filterset = DatasetFilterSet(params, queryset=dataset_list_queryset(user=user))
-    queryset = filterset.qs
-    if not params.get("sort"):
-        queryset = queryset.order_by("-published_at", "-updated_at", "-pk")
-    return filterset, queryset
+    return filterset, filterset.qs
 
 
 def portal_counts(*, user) -> dict[str, int]:

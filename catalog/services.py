@@ -20,6 +20,7 @@ from accounts.models import Organization, User
 
 from .choices import DatasetStatus
 from .models import Dataset, Distribution, FileType, Keyword, Theme
+from .search import search_index_remove, search_index_update
 from .validators import RESERVED_SLUGS, geometry_bounds
 
 logger = logging.getLogger(__name__)
@@ -153,6 +154,7 @@ def dataset_create(
     dataset.full_clean()
     dataset.save()
     _set_relations(dataset, list(keywords), list(themes))
+    search_index_update([dataset.pk])
     logger.info("dataset created", extra={"dataset": dataset.pk, "publisher": publisher.pk})
     return dataset
 
@@ -182,6 +184,7 @@ def dataset_update(
     _set_relations(
         dataset, None if keywords is None else list(keywords), None if themes is None else list(themes)
     )
+    search_index_update([dataset.pk])
     return dataset
 
 
@@ -235,6 +238,7 @@ def dataset_delete(*, dataset: Dataset, actor: User) -> None:
     if dataset.status != DatasetStatus.DRAFT or dataset.published_at is not None:
         raise ValidationError(_("Only a draft that was never published can be deleted; withdraw it instead."))
     files = [d.file.name for d in dataset.distributions.all() if d.file]
+    search_index_remove([dataset.pk])
     dataset.delete()
     transaction.on_commit(lambda: _delete_files(files))
 
@@ -280,6 +284,8 @@ def _prepare_distribution(distribution: Distribution, new_file: bool) -> None:
 
 
 def _touch_dataset(dataset: Dataset) -> None:
+    """A distribution changed: the dataset's dates and its search document follow."""
+    search_index_update([dataset.pk])
     if dataset.is_published:
         Dataset.objects.filter(pk=dataset.pk).update(modified=timezone.now(), updated_at=timezone.now())
     else:
@@ -359,3 +365,11 @@ def distribution_inspect_file(*, distribution: Distribution) -> Distribution:
     )
     distribution.byte_size, distribution.checksum_sha256 = size, digest.hexdigest()
     return distribution
+
+
+def organization_datasets_reindex(organization: Organization) -> None:
+    """The publisher's name or city is part of every one of its search documents: refresh them in the
+    background once the change is committed (a large publisher has many datasets)."""
+    from .tasks import search_index_publisher
+
+    transaction.on_commit(lambda: search_index_publisher.delay(organization.pk))

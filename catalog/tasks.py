@@ -13,3 +13,12 @@ def distribution_inspect_file(distribution_id: int) -> None:
     if distribution is None:
         return
     inspect(distribution=distribution)
+
+
+# Re-indexing one publisher's datasets is a few statements of 500 rows; an hour covers any publisher.
+@shared_task(acks_late=True, soft_time_limit=3000, time_limit=3600)
+def search_index_publisher(organization_id: int) -> None:
+    from .models import Dataset
+    from .search import search_index_update
+
+    search_index_update(Dataset.objects.filter(publisher_id=organization_id).values_list("pk", flat=True))

@@ -19,9 +19,11 @@ from accounts.models import Organization
 
 from . import services
 from .choices import DatasetStatus
+from .filters import SORTS
 from .forms import DatasetForm, DistributionForm, StatusForm
 from .models import Dataset, Distribution
-from .selectors import dataset_facets, dataset_list_queryset, dataset_search, portal_counts
+from .search.suggest import suggest
+from .selectors import FACETS, dataset_facets, dataset_list_queryset, dataset_search, portal_counts
 from .uploads import upload_too_large
 
 
@@ -58,21 +60,33 @@ def home(request):
 
 
 def dataset_list(request):
+    """The search page: full-text query, facets, map box, filters; the URL holds the whole query."""
     filterset, queryset = dataset_search(user=request.user, params=request.GET)
-    paginator = Paginator(queryset, 20)
-    page = paginator.get_page(request.GET.get("page"))
-    selected = {key: request.GET.getlist(key) for key in ("publisher", "theme", "licence")}
+    page = Paginator(queryset, 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    q = request.GET.get("q", "")
+    suggestion = suggest(q) if q and page.paginator.count < 3 else None
     context = {
         "filterset": filterset,
         "page": page,
-        "facets": dataset_facets(queryset=filterset.qs, selected=selected),
+        "facets": dataset_facets(user=request.user, params=request.GET),
+        "facet_labels": {facet.key: facet.label for facet in FACETS},
         "query_string": query.urlencode(),
-        "q": request.GET.get("q", ""),
+        "q": q,
+        "sorts": SORTS,
+        "sort": filterset.effective_sort,
+        "suggestion": suggestion,
+        "suggestion_query": _with_query(query, suggestion) if suggestion else "",
     }
     # htmx requests get the same page; the client swaps the search area (hx-select).
     return render(request, "catalog/dataset_list.html", context)
+
+
+def _with_query(query, q: str) -> str:
+    changed = query.copy()
+    changed["q"] = q
+    return changed.urlencode()
 
 
 def _spatial_geometry(dataset: Dataset):

@@ -33,3 +33,12 @@ def toggle_param(query_string: str, key: str, value: str) -> str:
 def get_item(mapping: dict, key):
     """mapping[key] in templates (None when absent)."""
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def without_param(query_string: str, *keys: str) -> str:
+    """The query string without `keys` (page reset)."""
+    query = QueryDict(query_string, mutable=True)
+    for key in (*keys, "page"):
+        query.pop(key, None)
+    return query.urlencode()

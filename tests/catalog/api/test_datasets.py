@@ -131,9 +131,15 @@ def test_search_page_filters_by_format(client_for, filter_catalogue):
     assert [d.slug for d in response.context["page"]] == ["turku-tram-stops"]
 
 
-def test_unknown_filter_value_is_a_400_not_a_500(api_client, filter_catalogue):
-    assert api_client.get(f"{LIST}?theme=NOPE").status_code == 400
+def test_unknown_facet_value_matches_nothing_and_malformed_input_is_a_400(api_client, filter_catalogue):
+    # A stale shared link (a theme or publisher that no longer exists) is an empty result, as in CKAN.
+    unknown = api_client.get(f"{LIST}?theme=NOPE")
+    assert unknown.status_code == 200
+    assert unknown.data["count"] == 0
     assert api_client.get(f"{LIST}?modified_since=yesterday").status_code == 400
+    bad_box = api_client.get(f"{LIST}?bbox=1,2,3")
+    assert bad_box.status_code == 400
+    assert "bbox" in bad_box.data
 
 
 def test_list_query_count_does_not_grow_with_the_page(

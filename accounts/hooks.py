@@ -1,0 +1,10 @@
+"""Questions the accounts layer asks and higher layers answer, registered in their AppConfig.ready().
+
+Imports point down (accounts ← catalog ← twins ← marketplace): accounts cannot call the catalogue,
+so the catalogue subscribes here to what it must know about organisations.
+"""
+
+from collections.abc import Callable
+
+# Called (inside the transaction) after an organisation's name, city or other public fields changed.
+organization_changed: list[Callable] = []
