@@ -3,12 +3,22 @@
 from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import OrganizationViewSet
-from catalog.api.views import DatasetViewSet, DistributionViewSet, VocabularyViewSet
+from catalog.api.views import (
+    DatasetViewSet,
+    DistributionViewSet,
+    FileTypeViewSet,
+    FrequencyViewSet,
+    LicenceViewSet,
+    ThemeViewSet,
+)
 
 router = DefaultRouter()
 router.register("datasets", DatasetViewSet, basename="dataset")
 router.register("distributions", DistributionViewSet, basename="distribution")
 router.register("organizations", OrganizationViewSet, basename="organization")
-router.register("vocabularies", VocabularyViewSet, basename="vocabulary")
+router.register("licences", LicenceViewSet, basename="licence")
+router.register("themes", ThemeViewSet, basename="theme")
+router.register("frequencies", FrequencyViewSet, basename="frequency")
+router.register("file-types", FileTypeViewSet, basename="file-type")
 
 urlpatterns = router.urls

@@ -2,8 +2,8 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from catalog import services
 from catalog.filters import DatasetFilterSet
 from catalog.models import Dataset, Distribution, FileType, Frequency, Licence, Theme
-from catalog.selectors import dataset_list_queryset
+from catalog.selectors import dataset_facets, dataset_list_queryset
 
 from .serializers import (
     DatasetSerializer,
@@ -63,6 +63,27 @@ class DatasetViewSet(viewsets.ModelViewSet):
             if not self.request.GET.get("sort")
             else queryset
         )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "facets", bool, description="Include facet counts (default true; false is faster)."
+            )
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        """Search and filter the visible datasets; `facets` holds the counts the search page shows."""
+        response = super().list(request, *args, **kwargs)
+        if request.query_params.get("facets", "true").lower() not in ("false", "0", "no"):
+            facets = dataset_facets(user=request.user, params=request.query_params)
+            response.data["facets"] = {
+                key: [
+                    {"value": f.value, "label": f.label, "count": f.count, "selected": f.selected}
+                    for f in values
+                ]
+                for key, values in facets.items()
+            }
+        return response
 
     @staticmethod
     def _service_fields(validated: dict) -> dict:
@@ -140,25 +161,39 @@ class DistributionViewSet(viewsets.ModelViewSet):
         call_service(services.distribution_delete, distribution=instance, actor=self.request.user)
 
 
-class VocabularyViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
-    """The controlled vocabularies: licences, themes, frequencies and file types."""
+class VocabularyViewSet(viewsets.ReadOnlyModelViewSet):
+    """A controlled vocabulary (EU authority tables and CKAN licence ids): small, never paginated."""
 
     pagination_class = None
-    queryset = Licence.objects.none()
+    filter_backends: list = []
+
+
+class LicenceViewSet(VocabularyViewSet):
+    """Licences: CKAN ids, EU licence URIs, and whether each is open."""
+
+    queryset = Licence.objects.all()
     serializer_class = LicenceSerializer
-    vocabularies = {
-        "licences": (Licence, LicenceSerializer),
-        "themes": (Theme, ThemeSerializer),
-        "frequencies": (Frequency, FrequencySerializer),
-        "file-types": (FileType, FileTypeSerializer),
-    }
 
-    def list(self, request):
-        return Response({name: request.build_absolute_uri(name + "/") for name in self.vocabularies})
 
-    @action(detail=False, url_path=r"(?P<name>[a-z-]+)")
-    def entries(self, request, name=None):
-        if name not in self.vocabularies:
-            raise NotFound()
-        model, serializer_class = self.vocabularies[name]
-        return Response(serializer_class(model.objects.all(), many=True).data, status=status.HTTP_200_OK)
+class ThemeViewSet(VocabularyViewSet):
+    """EU data themes."""
+
+    queryset = Theme.objects.all()
+    serializer_class = ThemeSerializer
+    lookup_field = "code"
+
+
+class FrequencyViewSet(VocabularyViewSet):
+    """EU update frequencies."""
+
+    queryset = Frequency.objects.all()
+    serializer_class = FrequencySerializer
+    lookup_field = "code"
+
+
+class FileTypeViewSet(VocabularyViewSet):
+    """EU file types with their media types."""
+
+    queryset = FileType.objects.all()
+    serializer_class = FileTypeSerializer
+    lookup_field = "code"

@@ -235,3 +235,12 @@ def test_bad_bbox_is_explained_on_the_page_and_refused_by_the_api(catalogue, cli
 def test_api_uses_the_same_search(catalogue, client):
     response = client.get("/api/v1/datasets/", {"q": "traffic", "sort": "title"})
     assert [d["slug"] for d in response.json()["results"]] == slugs(catalogue, "noise", "flow")
+
+
+def test_api_list_carries_the_facets_of_the_page(catalogue, client):
+    response = client.get("/api/v1/datasets/", {"theme": "ENVI"}).json()
+
+    assert response["count"] == 3
+    themes = {f["value"]: f["count"] for f in response["facets"]["theme"]}
+    assert themes["ENVI"] == 3
+    assert "facets" not in client.get("/api/v1/datasets/", {"facets": "false"}).json()
