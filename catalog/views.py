@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +20,7 @@ from accounts.models import Organization
 
 from . import services
 from .choices import DatasetStatus
+from .dcat.views import dcat_negotiated_response
 from .filters import SORTS
 from .forms import DatasetForm, DistributionForm, StatusForm
 from .models import Dataset, Distribution
@@ -100,6 +102,9 @@ def _spatial_geometry(dataset: Dataset):
 
 def dataset_detail(request, slug):
     dataset = get_object_or_404(dataset_list_queryset(user=request.user), slug=slug)
+    rdf = dcat_negotiated_response(request, dataset)
+    if rdf is not None:  # a harvester asked for Turtle, RDF/XML or JSON-LD at the page's address
+        return rdf
     can_edit = Dataset.objects.editable_by(request.user).filter(pk=dataset.pk).exists()
     context = {
         "dataset": dataset,
@@ -109,7 +114,9 @@ def dataset_detail(request, slug):
         "publish_problems": services.dataset_publish_problems(dataset) if can_edit else {},
         "schema_org": json_for_script(schema_org_dataset(request, dataset)),
     }
-    return render(request, "catalog/dataset_detail.html", context)
+    response = render(request, "catalog/dataset_detail.html", context)
+    patch_vary_headers(response, ["Accept"])
+    return response
 
 
 def schema_org_dataset(request, dataset: Dataset) -> dict:

@@ -46,6 +46,9 @@ MATRIX = [
     ("catalog:dataset_detail", "get", SEES_DRAFT),
     ("catalog:distribution_download", "get", SEES_DRAFT),
     ("catalog:workspace", "get", LOGIN_THEN_OK),
+    ("dcat:catalog_root", "get", dict.fromkeys(ROLES, 303)),
+    ("dcat:catalog", "get", ALL_OK),
+    ("dcat:dataset", "get", SEES_DRAFT),
     # Users who may publish for no organisation are sent to the list of organisations.
     ("catalog:dataset_create", "get", {**LOGIN_THEN_OK, "consumer": REDIRECT, "member": REDIRECT}),
     ("catalog:dataset_edit", "get", EDITS_DRAFT),
@@ -97,7 +100,7 @@ def app_url_names(namespace: str) -> set[str]:
 
 
 def test_the_matrix_covers_every_url_pattern():
-    walked = app_url_names("catalog") | app_url_names("accounts")
+    walked = app_url_names("catalog") | app_url_names("accounts") | app_url_names("dcat")
     assert {name for name, _method, _expected in MATRIX} == walked
     assert all(set(expected) == set(ROLES) for _name, _method, expected in MATRIX)
 
@@ -119,6 +122,8 @@ def world(draft_dataset, editor, member, org_admin, publisher_org):
     membership = editor.memberships.get()
     kwargs = {
         "catalog:dataset_detail": {"slug": draft_dataset.slug},
+        "dcat:catalog": {"fmt": "ttl"},
+        "dcat:dataset": {"slug": draft_dataset.slug, "fmt": "ttl"},
         "catalog:distribution_download": {"slug": draft_dataset.slug, "pk": distribution.pk},
         "catalog:dataset_edit": {"slug": draft_dataset.slug},
         "catalog:dataset_status": {"slug": draft_dataset.slug},
