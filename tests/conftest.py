@@ -85,13 +85,30 @@ def pytest_report_header(config):
     )
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
+    # Runs last: skip service tests that cannot run here, then keep transactional tests at the end.
+    items.sort(key=_flushes_the_database)
     reasons = {marker: missing_service(marker) for marker in SERVICE_MARKERS}
     for item in items:
         for marker in SERVICE_MARKERS:
             if item.get_closest_marker(marker) and reasons[marker]:
                 item.add_marker(pytest.mark.skip(reason=f"[{marker}] {reasons[marker]}"))
                 break
+
+
+def _flushes_the_database(item) -> bool:
+    """Transactional tests flush every table afterwards — data seeded by migrations included — so they
+    must run after all the others. pytest-django sorts them last, but pytest's own fixture-scope
+    reordering (session-scoped browser parameters, module-scoped fixtures) can undo that; the stable
+    sort in pytest_collection_modifyitems, run last, puts them back at the end and changes nothing else."""
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback")
+    )
+    return bool(transactional) or bool(
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    )
 
 
 def _must_not_skip(item) -> list[str]:
