@@ -318,7 +318,7 @@ def test_empty_fields_are_left_out(client, publisher_org):
 
 
 def test_control_characters_of_harvested_text_do_not_break_rdf_xml(client, publisher_org):
-    dataset = PublishedDatasetFactory(publisher=publisher_org, title="Trees\x0b of\x00 Rotterdam")
+    dataset = PublishedDatasetFactory(publisher=publisher_org, title="Trees\x0b of\x01 Rotterdam")
     DistributionFactory(dataset=dataset, description="bad\x1fbyte", checksum_sha256="not-a-checksum")
 
     graph = get_graph(client, f"/datasets/{dataset.slug}.rdf", "rdf")
