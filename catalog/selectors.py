@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,7 @@ from accounts.models import Organization
 from .choices import AccessRights, DatasetStatus
 from .filters import DatasetFilterSet
 from .models import Dataset, Distribution, FileType, Frequency, Licence, Theme
+from .search.cache import cached
 
 
 def dataset_list_queryset(*, user) -> QuerySet[Dataset]:
@@ -92,7 +94,25 @@ def _facet_labels(facet: Facet, values: list[str]) -> dict[str, str]:
 
 def dataset_facets(*, user, params) -> dict[str, list[FacetValue]]:
     """Counts per facet value among the datasets `user` may see, each facet counted with every *other*
-    filter applied (so choosing a theme still shows how many datasets the other themes have)."""
+    filter applied (so choosing a theme still shows how many datasets the other themes have).
+    Cached per query, visibility scope and catalogue version (catalog.search.cache)."""
+    return cached("facets", user, params, lambda: _count_facets(user=user, params=params))
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its total (from the count cache) instead of counting again."""
+
+    def __init__(self, *args, count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.__dict__["count"] = count  # pre-fills the cached_property
+
+
+def dataset_count(*, user, params, queryset) -> int:
+    """The number of results of a search (cached like the facets)."""
+    return cached("count", user, params, lambda: queryset.order_by().count())
+
+
+def _count_facets(*, user, params) -> dict[str, list[FacetValue]]:
     facets = {}
     for facet in FACETS:
         others = params.copy()

@@ -21,6 +21,7 @@ from accounts.models import Organization, User
 from .choices import DatasetStatus
 from .models import Dataset, Distribution, FileType, Keyword, Theme
 from .search import search_index_remove, search_index_update
+from .search.cache import catalog_changed
 from .validators import RESERVED_SLUGS, geometry_bounds
 
 logger = logging.getLogger(__name__)
@@ -240,6 +241,7 @@ def dataset_delete(*, dataset: Dataset, actor: User) -> None:
     files = [d.file.name for d in dataset.distributions.all() if d.file]
     search_index_remove([dataset.pk])
     dataset.delete()
+    catalog_changed()
     transaction.on_commit(lambda: _delete_files(files))
 
 

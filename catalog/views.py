@@ -25,7 +25,15 @@ from .filters import SORTS
 from .forms import DatasetForm, DistributionForm, StatusForm
 from .models import Dataset, Distribution
 from .search.suggest import suggest
-from .selectors import FACETS, dataset_facets, dataset_list_queryset, dataset_search, portal_counts
+from .selectors import (
+    FACETS,
+    CountedPaginator,
+    dataset_count,
+    dataset_facets,
+    dataset_list_queryset,
+    dataset_search,
+    portal_counts,
+)
 from .uploads import upload_too_large
 
 
@@ -64,7 +72,8 @@ def home(request):
 def dataset_list(request):
     """The search page: full-text query, facets, map box, filters; the URL holds the whole query."""
     filterset, queryset = dataset_search(user=request.user, params=request.GET)
-    page = Paginator(queryset, 20).get_page(request.GET.get("page"))
+    count = dataset_count(user=request.user, params=request.GET, queryset=queryset)
+    page = CountedPaginator(queryset, 20, count=count).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     q = request.GET.get("q", "")

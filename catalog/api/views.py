@@ -6,12 +6,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from catalog import services
 from catalog.filters import DatasetFilterSet
 from catalog.models import Dataset, Distribution, FileType, Frequency, Licence, Theme
-from catalog.selectors import dataset_facets, dataset_list_queryset
+from catalog.selectors import dataset_count, dataset_facets, dataset_list_queryset
 
 from .serializers import (
     DatasetSerializer,
@@ -46,11 +47,19 @@ class HasWriteScope(permissions.BasePermission):
         return scopes is None or "write" in scopes
 
 
+class DatasetPagination(LimitOffsetPagination):
+    """limit/offset paging whose total comes from the search count cache."""
+
+    def get_count(self, queryset):
+        return dataset_count(user=self.request.user, params=self.request.query_params, queryset=queryset)
+
+
 class DatasetViewSet(viewsets.ModelViewSet):
     """Datasets visible to the caller; editors of the publisher create, edit, publish and withdraw."""
 
     serializer_class = DatasetSerializer
     filterset_class = DatasetFilterSet
+    pagination_class = DatasetPagination
     lookup_field = "slug"
     permission_classes = [permissions.IsAuthenticatedOrReadOnly, HasWriteScope]
 

@@ -244,3 +244,37 @@ def test_api_list_carries_the_facets_of_the_page(catalogue, client):
     themes = {f["value"]: f["count"] for f in response["facets"]["theme"]}
     assert themes["ENVI"] == 3
     assert "facets" not in client.get("/api/v1/datasets/", {"facets": "false"}).json()
+
+
+def test_cached_counts_and_facets_follow_every_change(catalogue, editor, client, publisher_org):
+    client.force_login(editor)
+
+    def page():
+        response = client.get("/datasets/", {"theme": "TRAN"})
+        themes = {f.value: f.count for f in response.context["facets"]["theme"]}
+        return response.context["page"].paginator.count, themes["TRAN"]
+
+    assert page() == (3, 3)  # the editor sees Rotterdam's draft too
+    assert page() == (3, 3)  # served from the cache
+
+    services.dataset_delete(dataset=catalogue["secret"], actor=editor)
+    assert page() == (2, 2)
+
+    new = services.dataset_create(publisher=publisher_org, actor=editor, title="Parking", themes=["TRAN"])
+    assert page() == (3, 3)
+    services.dataset_update(dataset=new, actor=editor, themes=["ENVI"])
+    assert page() == (2, 2)
+
+
+def test_cached_facets_are_per_visibility_scope(catalogue, editor, other_editor, client):
+    def count_for(user):
+        if user:
+            client.force_login(user)
+        else:
+            client.logout()
+        return client.get("/api/v1/datasets/", {"q": "traffic"}).json()["count"]
+
+    assert count_for(editor) == 3
+    assert count_for(None) == 2
+    assert count_for(other_editor) == 2
+    assert count_for(editor) == 3
