@@ -22,6 +22,8 @@ urlpatterns = [
         {"sitemaps": {"datasets": DatasetSitemap, "organizations": OrganizationSitemap}},
         name="sitemap",
     ),
+    path("api/3/action/", include("catalog.ckan.urls")),
+    path("api/action/", include(("catalog.ckan.urls", "ckan"), namespace="ckan-legacy")),
     path("api/v1/", include("marketplace.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
