@@ -13,7 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from .choices import DatasetStatus
-from .models import Dataset
+from .models import Dataset, Distribution
 from .search import parse, search_backend
 
 SORTS = {
@@ -38,15 +38,25 @@ class MultiValueField(forms.Field):
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
 class MultiValueFilter(django_filters.Filter):
-    """`field IN (values)`; unknown values simply match nothing (no 400 for a stale shared link)."""
+    """`field IN (values)`; unknown values simply match nothing (no 400 for a stale shared link).
+
+    For a to-many relation give `related=(model, "dataset_id", "lookup")`: the filter becomes
+    `id IN (SELECT dataset_id FROM related WHERE lookup IN values)` — no join, so no DISTINCT and the
+    result keeps the order an index gives it."""
 
     field_class = MultiValueField
+
+    def __init__(self, *args, related=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.related = related
 
     def filter(self, qs, value):
         if not value:
             return qs
-        qs = qs.filter(**{f"{self.field_name}__in": value})
-        return qs.distinct() if self.distinct else qs
+        if self.related is not None:
+            model, key, lookup = self.related
+            return qs.filter(pk__in=model.objects.filter(**{f"{lookup}__in": value}).values(key))
+        return qs.filter(**{f"{self.field_name}__in": value})
 
 
 class BBoxField(forms.CharField):
@@ -85,11 +95,23 @@ class DatasetFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=500)
     publisher = MultiValueFilter(label=_("Publisher"), field_name="publisher__slug")
     city = MultiValueFilter(label=_("City"), field_name="publisher__city")
-    theme = MultiValueFilter(label=_("Theme"), field_name="themes__code", distinct=True)
+    theme = MultiValueFilter(
+        label=_("Theme"),
+        field_name="themes__code",
+        related=(Dataset.themes.through, "dataset_id", "theme_id"),
+    )
     licence = MultiValueFilter(label=_("Licence"), field_name="licence_id")
-    format = MultiValueFilter(label=_("Format"), field_name="distributions__format_id", distinct=True)
+    format = MultiValueFilter(
+        label=_("Format"),
+        field_name="distributions__format_id",
+        related=(Distribution, "dataset_id", "format_id"),
+    )
     access_rights = MultiValueFilter(label=_("Access rights"), field_name="access_rights")
-    keyword = MultiValueFilter(label=_("Keyword"), field_name="keywords__name", distinct=True)
+    keyword = MultiValueFilter(
+        label=_("Keyword"),
+        field_name="keywords__name",
+        related=(Dataset.keywords.through, "dataset_id", "keyword__name"),
+    )
     frequency = MultiValueFilter(label=_("Update frequency"), field_name="accrual_periodicity_id")
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=DatasetStatus.choices)
     open = django_filters.BooleanFilter(label=_("Open licence"), field_name="licence__is_open")
@@ -124,9 +146,18 @@ class DatasetFilterSet(django_filters.FilterSet):
         return queryset  # applied last, in `qs`, once every filter (and the relevance) is in place
 
     @property
+    def matching(self):
+        """The filtered datasets, unordered — safe as a subquery (facets, counts)."""
+        return super().qs
+
+    @property
     def qs(self):
+        """The results in the requested order (ranked by relevance when searching)."""
         if not hasattr(self, "_ordered_qs"):
-            queryset = super().qs
+            queryset = self.matching
+            q = self.form.cleaned_data.get("q") if self.is_bound and self.form.is_valid() else ""
+            if q and self.effective_sort == "relevance":
+                queryset = search_backend().rank(queryset, parse(q))
             self._ordered_qs = queryset.order_by(*self.ordering(queryset))
         return self._ordered_qs
 
@@ -134,8 +165,8 @@ class DatasetFilterSet(django_filters.FilterSet):
         """ORDER BY for the effective sort, with the primary key as the final tie-breaker."""
         sort = self.effective_sort
         if sort == "relevance":
-            if "relevance" in queryset.query.annotations:
-                return (F("relevance").desc(nulls_last=True), "-published_at", "-pk")
+            if "relevance" in queryset.query.extra:  # added by `qs` when there is a query
+                return ("-relevance", "-pk")
             sort = "newest"
         if sort == "newest":
             return (F("published_at").desc(nulls_last=True), "-updated_at", "-pk")

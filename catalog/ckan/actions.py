@@ -42,7 +42,7 @@ from .package import (
     resource_links,
     service_errors,
 )
-from .query import DEFAULT_SORT, apply_clauses, apply_text, ordering, parse_fq, split_q
+from .query import DEFAULT_SORT, apply_clauses, apply_text, ordering, parse_fq, ranked, split_q
 
 CKAN_VERSION = "2.10.4"
 ROWS_MAX = 1000
@@ -253,9 +253,10 @@ def package_search(ctx: Context, data: dict) -> dict:
         # Members see their drafts only when they ask; everyone else never sees them anyway.
         queryset = queryset.filter(status=DatasetStatus.PUBLISHED)
     queryset = apply_clauses(apply_text(queryset, text), clauses)
-    queryset = queryset.order_by(*ordering(sort, has_relevance="relevance" in queryset.query.annotations))
+    page = ranked(queryset, text)
+    page = page.order_by(*ordering(sort, has_relevance="relevance" in page.query.extra))
 
-    results = [package_dict(dataset, base_url=ctx.base_url) for dataset in queryset[start : start + rows]]
+    results = [package_dict(dataset, base_url=ctx.base_url) for dataset in page[start : start + rows]]
     if fields:
         results = [{name: package.get(name) for name in fields} for package in results]
     facets, search_facets = _facets(queryset, facet_fields, limit=facet_limit, mincount=facet_mincount)

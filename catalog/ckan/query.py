@@ -24,6 +24,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from catalog.choices import DatasetStatus
 from catalog.filters import DatasetFilterSet
 from catalog.models import Dataset, FileType
+from catalog.search import parse, search_backend
 
 from . import SearchQueryError
 
@@ -270,7 +271,8 @@ def _filtered(queryset: QuerySet, params: dict) -> QuerySet:
     if not filterset.is_valid():
         problems = "; ".join(f"{key}: {' '.join(errors)}" for key, errors in filterset.errors.items())
         raise SearchQueryError(problems)
-    return filterset.qs
+    # Unordered and unranked, so it can serve as a subquery (facets, exclusions); see `ranked`.
+    return filterset.matching
 
 
 def apply_clauses(queryset: QuerySet, clauses: Iterable[Clause]) -> QuerySet:
@@ -290,10 +292,17 @@ def apply_clauses(queryset: QuerySet, clauses: Iterable[Clause]) -> QuerySet:
 
 
 def apply_text(queryset: QuerySet, text: str) -> QuerySet:
-    """Full-text search (our parser: words, "phrases", OR, -word), annotating `relevance`."""
+    """Full-text search (our parser: words, "phrases", OR, -word)."""
     if not text:
         return queryset
     return _filtered(queryset, {"q": text})
+
+
+def ranked(queryset: QuerySet, text: str) -> QuerySet:
+    """`queryset` with the `relevance` of `text` for ordering (never use the result as a subquery)."""
+    if not text:
+        return queryset
+    return search_backend().rank(queryset, parse(text))
 
 
 def ordering(sort: str, *, has_relevance: bool) -> tuple:

@@ -16,7 +16,7 @@ index is never behind what the user just saved.
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import FloatField, QuerySet
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from .query import ParsedQuery, to_fts5, to_tsquery
@@ -42,8 +42,12 @@ class SearchBackend:
                 cursor.execute(f"DELETE FROM {self.table} WHERE {self.key} IN ({marks})", chunk)  # noqa: S608
 
     def apply(self, queryset: QuerySet, query: ParsedQuery) -> QuerySet:
-        """`queryset` narrowed to the datasets matching `query`, annotated with `relevance` (higher
-        is better)."""
+        """`queryset` narrowed to the datasets matching `query` (usable as a subquery: facets, counts)."""
+        raise NotImplementedError
+
+    def rank(self, queryset: QuerySet, query: ParsedQuery) -> QuerySet:
+        """`queryset` with a `relevance` column (higher is better), for ordering one page of results.
+        Not for subqueries: it joins the index table by name."""
         raise NotImplementedError
 
 
@@ -94,13 +98,26 @@ class PostgresBackend(SearchBackend):
             "SELECT dataset_id FROM catalog_dataset_search WHERE document @@ to_tsquery(%s::regconfig, %s)",
             [self.config, tsquery],
         )
-        relevance = RawSQL(  # noqa: S611
-            "SELECT ts_rank_cd(s.document, to_tsquery(%s::regconfig, %s)) FROM catalog_dataset_search s "
-            "WHERE s.dataset_id = catalog_dataset.id",
-            [self.config, tsquery],
-            output_field=FloatField(),
+        return queryset.filter(pk__in=matching)
+
+    def rank(self, queryset: QuerySet, query: ParsedQuery) -> QuerySet:
+        tsquery = to_tsquery(query)
+        if not tsquery:
+            return queryset
+        # A join, not a correlated subquery: the GIN index finds the matches once and the rank is
+        # computed on the joined row.
+        return queryset.extra(  # noqa: S610
+            tables=["catalog_dataset_search"],
+            where=[
+                "catalog_dataset_search.dataset_id = catalog_dataset.id",
+                "catalog_dataset_search.document @@ to_tsquery(%s::regconfig, %s)",
+            ],
+            params=[self.config, tsquery],
+            select={
+                "relevance": "ts_rank_cd(catalog_dataset_search.document, to_tsquery(%s::regconfig, %s))"
+            },
+            select_params=[self.config, tsquery],
         )
-        return queryset.filter(pk__in=matching).annotate(relevance=relevance)
 
 
 class SqliteBackend(SearchBackend):
@@ -144,13 +161,20 @@ class SqliteBackend(SearchBackend):
         matching = RawSQL(  # noqa: S611
             "SELECT rowid FROM catalog_dataset_fts WHERE catalog_dataset_fts MATCH %s", [expression]
         )
-        relevance = RawSQL(  # noqa: S611
-            f"SELECT -bm25(catalog_dataset_fts, {self.weights}) FROM catalog_dataset_fts "  # noqa: S608
-            "WHERE catalog_dataset_fts MATCH %s AND rowid = catalog_dataset.id",
-            [expression],
-            output_field=FloatField(),
+        return queryset.filter(pk__in=matching)
+
+    def rank(self, queryset: QuerySet, query: ParsedQuery) -> QuerySet:
+        expression = to_fts5(query)
+        if not expression:
+            return queryset
+        # A join with the FTS table: the MATCH runs once and bm25() ranks each joined row (a
+        # correlated subquery would re-run the MATCH for every row).
+        return queryset.extra(  # noqa: S610
+            tables=["catalog_dataset_fts"],
+            where=["catalog_dataset_fts.rowid = catalog_dataset.id", "catalog_dataset_fts MATCH %s"],
+            params=[expression],
+            select={"relevance": f"-bm25(catalog_dataset_fts, {self.weights})"},
         )
-        return queryset.filter(pk__in=matching).annotate(relevance=relevance)
 
 
 _BACKENDS = {backend.vendor: backend for backend in (PostgresBackend(), SqliteBackend())}
