@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -166,12 +167,29 @@ def dataset_search(*, user, params) -> tuple[DatasetFilterSet, QuerySet[Dataset]
 
 
 def portal_counts(*, user) -> dict[str, int]:
-    """Headline numbers for the home page (only what `user` may see)."""
-    visible = Dataset.objects.visible_to(user)
-    return {
-        "datasets": visible.filter(status=DatasetStatus.PUBLISHED).count(),
-        "publishers": Organization.objects.filter(datasets__in=visible.published().values("pk"))
-        .distinct()
-        .count(),
-        "cities": Organization.objects.filter(kind=OrganizationKind.MUNICIPALITY).count(),
-    }
+    """Headline numbers for the home page (only what `user` may see), cached like search counts."""
+
+    def count() -> dict[str, int]:
+        published = Dataset.objects.visible_to(user).published()
+        return {
+            "datasets": published.count(),
+            "publishers": Organization.objects.filter(
+                Exists(published.filter(publisher=OuterRef("pk")))
+            ).count(),
+            "cities": Organization.objects.filter(kind=OrganizationKind.MUNICIPALITY).count(),
+        }
+
+    return cached("home", user, QueryDict(), count)
+
+
+def city_list() -> list[Organization]:
+    """Municipalities with their number of published datasets (for the home page), cached."""
+
+    def load() -> list[Organization]:
+        return list(
+            Organization.objects.filter(kind=OrganizationKind.MUNICIPALITY)
+            .annotate(n=Count("datasets", filter=Q(datasets__status=DatasetStatus.PUBLISHED)))
+            .order_by("name")
+        )
+
+    return cached("cities", None, QueryDict(), load)

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +15,6 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.choices import OrganizationKind
 from accounts.models import Organization
 
 from . import services
@@ -28,6 +27,7 @@ from .search.suggest import suggest
 from .selectors import (
     FACETS,
     CountedPaginator,
+    city_list,
     dataset_count,
     dataset_facets,
     dataset_list_queryset,
@@ -56,14 +56,9 @@ def json_for_script(data) -> str:
 
 def home(request):
     visible = dataset_list_queryset(user=request.user).filter(status=DatasetStatus.PUBLISHED)
-    cities = (
-        Organization.objects.filter(kind=OrganizationKind.MUNICIPALITY)
-        .annotate(n=Count("datasets", filter=Q(datasets__status=DatasetStatus.PUBLISHED)))
-        .order_by("name")
-    )
     context = {
         "counts": portal_counts(user=request.user),
-        "cities": cities,
+        "cities": city_list(),
         "latest": visible.order_by("-published_at", "-pk")[:6],
     }
     return render(request, "catalog/home.html", context)

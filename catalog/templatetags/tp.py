@@ -4,7 +4,7 @@ from django import template
 from django.http import QueryDict
 from django.utils.safestring import mark_safe
 
-from catalog.markdown import render_markdown
+from catalog.markdown import markdown_excerpt, render_markdown
 
 register = template.Library()
 
@@ -13,6 +13,12 @@ register = template.Library()
 def markdown(text: str) -> str:
     """Markdown rendered and sanitised (safe to output)."""
     return mark_safe(render_markdown(text))  # noqa: S308 - nh3 sanitised it
+
+
+@register.filter
+def excerpt(text: str, words: int = 28) -> str:
+    """The first words of a markdown text as plain text (autoescaped by the template)."""
+    return markdown_excerpt(text, int(words))
 
 
 @register.simple_tag
