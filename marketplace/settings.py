@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.memberships",
+                "catalog.context_processors.maps",
             ],
         },
     },
@@ -297,3 +298,5 @@ LOGGING = {
 # --- Portal ---------------------------------------------------------------------------------------
 PORTAL_NAME = env.str("PORTAL_NAME", default="Twinport")
 INVITATION_DAYS = env.int("INVITATION_DAYS", default=14)
+# A tile server for the maps ({z}/{x}/{y} template), e.g. the city's own; empty = plain background.
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
