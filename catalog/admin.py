@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from .harvesting import admin as harvesting_admin  # noqa: F401 - registers the harvesting models
 from .models import Dataset, Distribution, FileType, Frequency, Keyword, Licence, Theme
 
 

@@ -180,6 +180,10 @@ class Dataset(models.Model):
         _("status"), max_length=10, choices=DatasetStatus.choices, default=DatasetStatus.DRAFT
     )
     original_uri = SafeURLField(_("original URI"), blank=True, help_text=_("Set by harvesting."))
+    harvest_source = models.ForeignKey(
+        "catalog.HarvestSource", on_delete=models.SET_NULL, null=True, blank=True, related_name="datasets"
+    )
+    harvested_at = models.DateTimeField(_("harvested at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -327,3 +331,6 @@ class Distribution(models.Model):
     @property
     def effective_access_url(self) -> str:
         return self.access_url or self.effective_download_url
+
+
+from .harvesting.models import HarvestItem, HarvestJob, HarvestSource  # noqa: E402,F401

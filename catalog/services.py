@@ -77,6 +77,20 @@ def _ensure_can_edit(actor: User, publisher: Organization) -> None:
         raise PermissionDenied(_("You are not an editor of %(org)s.") % {"org": publisher.name})
 
 
+def _ensure_can_change(actor: User, dataset: Dataset) -> None:
+    """The actor edits for the publisher, and a harvested dataset is changed only by its harvest
+    (unless its source allows local edits: the next harvest would silently undo the change)."""
+    _ensure_can_edit(actor, dataset.publisher)
+    from .harvesting.models import dataset_is_harvest_locked
+    from .harvesting.services import SYSTEM_USER_EMAIL
+
+    if actor.email != SYSTEM_USER_EMAIL and dataset_is_harvest_locked(dataset):
+        raise ValidationError(
+            _("This dataset is harvested from %(source)s: change it at the source.")
+            % {"source": dataset.harvest_source.title}
+        )
+
+
 def _unknown(fields: dict, allowed: set) -> None:
     unknown = set(fields) - allowed
     if unknown:
@@ -171,7 +185,7 @@ def dataset_update(
 ) -> Dataset:
     """Change a dataset's metadata; a published dataset's `modified` moves to now unless given."""
     _unknown(fields, DATASET_FIELDS)
-    _ensure_can_edit(actor, dataset.publisher)
+    _ensure_can_change(actor, dataset)
     dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
     for name, value in fields.items():
         setattr(dataset, name, value)
@@ -202,7 +216,7 @@ def dataset_publish_problems(dataset: Dataset) -> dict[str, str]:
 @transaction.atomic
 def dataset_publish(*, dataset: Dataset, actor: User) -> Dataset:
     """Publish a draft or withdrawn dataset: it becomes visible to everyone."""
-    _ensure_can_edit(actor, dataset.publisher)
+    _ensure_can_change(actor, dataset)
     dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
     if dataset.status == DatasetStatus.PUBLISHED:
         return dataset
@@ -222,7 +236,7 @@ def dataset_publish(*, dataset: Dataset, actor: User) -> Dataset:
 @transaction.atomic
 def dataset_withdraw(*, dataset: Dataset, actor: User) -> Dataset:
     """Withdraw a published dataset: it disappears for the public but is kept (and can be republished)."""
-    _ensure_can_edit(actor, dataset.publisher)
+    _ensure_can_change(actor, dataset)
     dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
     if dataset.status != DatasetStatus.PUBLISHED:
         raise ValidationError({"status": _("Only a published dataset can be withdrawn.")})
@@ -235,7 +249,7 @@ def dataset_withdraw(*, dataset: Dataset, actor: User) -> Dataset:
 @transaction.atomic
 def dataset_delete(*, dataset: Dataset, actor: User) -> None:
     """Delete a draft that was never published (published datasets are withdrawn, not deleted)."""
-    _ensure_can_edit(actor, dataset.publisher)
+    _ensure_can_change(actor, dataset)
     if dataset.status != DatasetStatus.DRAFT or dataset.published_at is not None:
         raise ValidationError(_("Only a draft that was never published can be deleted; withdraw it instead."))
     files = [d.file.name for d in dataset.distributions.all() if d.file]
@@ -304,7 +318,7 @@ def _schedule_inspection(distribution: Distribution) -> None:
 def distribution_create(*, dataset: Dataset, actor: User, **fields) -> Distribution:
     """Add a distribution (link or uploaded file) to a dataset; files are checksummed in the background."""
     _unknown(fields, DISTRIBUTION_FIELDS)
-    _ensure_can_edit(actor, dataset.publisher)
+    _ensure_can_change(actor, dataset)
     if "position" not in fields:
         fields["position"] = dataset.distributions.count()
     distribution = Distribution(dataset=dataset, **fields)
@@ -321,7 +335,7 @@ def distribution_create(*, dataset: Dataset, actor: User, **fields) -> Distribut
 def distribution_update(*, distribution: Distribution, actor: User, **fields) -> Distribution:
     """Change a distribution; a replaced file is deleted once the change is committed."""
     _unknown(fields, DISTRIBUTION_FIELDS)
-    _ensure_can_edit(actor, distribution.dataset.publisher)
+    _ensure_can_change(actor, distribution.dataset)
     old_file = distribution.file.name if distribution.file else ""
     # A new upload arrives as a File that is not yet a stored FieldFile.
     new_file = bool(fields.get("file")) and not isinstance(fields["file"], FieldFile)
@@ -344,7 +358,7 @@ def distribution_update(*, distribution: Distribution, actor: User, **fields) ->
 
 @transaction.atomic
 def distribution_delete(*, distribution: Distribution, actor: User) -> None:
-    _ensure_can_edit(actor, distribution.dataset.publisher)
+    _ensure_can_change(actor, distribution.dataset)
     files = [distribution.file.name] if distribution.file else []
     dataset = distribution.dataset
     distribution.delete()

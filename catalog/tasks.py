@@ -22,3 +22,7 @@ def search_index_publisher(organization_id: int) -> None:
     from .search import search_index_update
 
     search_index_update(Dataset.objects.filter(publisher_id=organization_id).values_list("pk", flat=True))
+
+
+# Celery's autodiscovery imports <app>.tasks only: the harvesting tasks register through this module.
+from .harvesting import tasks as harvesting_tasks  # noqa: E402,F401

@@ -22,6 +22,7 @@ from .choices import DatasetStatus
 from .dcat.views import dcat_negotiated_response
 from .filters import SORTS
 from .forms import DatasetForm, DistributionForm, StatusForm
+from .harvesting.models import dataset_is_harvest_locked
 from .models import Dataset, Distribution
 from .search.suggest import suggest
 from .selectors import (
@@ -109,11 +110,13 @@ def dataset_detail(request, slug):
     rdf = dcat_negotiated_response(request, dataset)
     if rdf is not None:  # a harvester asked for Turtle, RDF/XML or JSON-LD at the page's address
         return rdf
-    can_edit = Dataset.objects.editable_by(request.user).filter(pk=dataset.pk).exists()
+    harvest_locked = dataset_is_harvest_locked(dataset)
+    can_edit = not harvest_locked and Dataset.objects.editable_by(request.user).filter(pk=dataset.pk).exists()
     context = {
         "dataset": dataset,
         "distributions": dataset.distributions.all(),
         "can_edit": can_edit,
+        "harvest_locked": harvest_locked,
         "geometry_json": json.dumps(_spatial_geometry(dataset)),
         "publish_problems": services.dataset_publish_problems(dataset) if can_edit else {},
         "schema_org": json_for_script(schema_org_dataset(request, dataset)),
@@ -215,6 +218,7 @@ def workspace(request):
         "status_counts": counts,
         "statuses": DatasetStatus.choices,
         "editable_org_ids": editable,
+        "can_harvest": Organization.objects.administered_by(request.user).exists(),
     }
     return render(request, "catalog/workspace.html", context)
 

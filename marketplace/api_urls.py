@@ -11,6 +11,7 @@ from catalog.api.views import (
     LicenceViewSet,
     ThemeViewSet,
 )
+from catalog.harvesting.api import HarvestJobViewSet, HarvestSourceViewSet
 
 router = DefaultRouter()
 router.register("datasets", DatasetViewSet, basename="dataset")
@@ -20,5 +21,8 @@ router.register("licences", LicenceViewSet, basename="licence")
 router.register("themes", ThemeViewSet, basename="theme")
 router.register("frequencies", FrequencyViewSet, basename="frequency")
 router.register("file-types", FileTypeViewSet, basename="file-type")
+
+router.register("harvest-sources", HarvestSourceViewSet, basename="harvest-source")
+router.register("harvest-jobs", HarvestJobViewSet, basename="harvest-job")
 
 urlpatterns = router.urls

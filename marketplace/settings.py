@@ -298,5 +298,7 @@ LOGGING = {
 # --- Portal ---------------------------------------------------------------------------------------
 PORTAL_NAME = env.str("PORTAL_NAME", default="Twinport")
 INVITATION_DAYS = env.int("INVITATION_DAYS", default=14)
+# A harvest job whose worker has not reported for this long is re-queued (once) or failed by the sweeper.
+HARVEST_STALE_MINUTES = env.int("HARVEST_STALE_MINUTES", default=10)
 # A tile server for the maps ({z}/{x}/{y} template), e.g. the city's own; empty = plain background.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")

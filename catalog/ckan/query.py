@@ -53,6 +53,7 @@ SORT_FIELDS = {
     "metadata_created": "created_at",
     "title_string": "title",
     "name": "slug",
+    "id": "uuid",  # ckanext-harvest pages remote portals with `sort=id asc`
 }
 
 _CLAUSE = re.compile(
