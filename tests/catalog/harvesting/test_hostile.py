@@ -2,6 +2,7 @@
 
 import gzip
 import json
+import threading
 import time
 from datetime import timedelta
 
@@ -91,11 +92,16 @@ def test_huge_body(httpserver, source_for):
 
 
 def test_slow_response(httpserver, source_for):
+    finished = threading.Event()
+
     def slow(_request):
         def drip():
-            for _ in range(20):
-                time.sleep(0.3)
-                yield b" "
+            try:
+                for _ in range(12):
+                    time.sleep(0.3)
+                    yield b" "
+            finally:
+                finished.set()
 
         return Response(drip(), content_type="application/json")
 
@@ -104,6 +110,8 @@ def test_slow_response(httpserver, source_for):
     job = run(source_for(httpserver.url_for("/")))
     assert job.status == JobStatus.FAILED and "FetchTimeout" in job.error
     assert time.monotonic() - started < 6
+    # The test server answers one request at a time: let the drip end before the next test uses it.
+    assert finished.wait(10)
 
 
 def test_forbidden_address_is_refused(settings, source_for, httpserver, ckan_packages):
