@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -88,7 +88,8 @@ def source_detail(request, slug):
     source = _source(request, slug)
     jobs = Paginator(source.jobs.all(), 20).get_page(request.GET.get("page"))
     active = source.jobs.active().first()
-    item_counts = {status: source.items.filter(status=status).count() for status in ItemStatus.values}
+    counts = dict(source.items.values_list("status").annotate(n=Count("pk")))
+    item_counts = {label: counts.get(value, 0) for value, label in ItemStatus.choices}
     problems = source.items.filter(~Q(error="")).order_by("-harvested_at")[:20]
     context = {
         "source": source,
