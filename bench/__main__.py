@@ -1,4 +1,6 @@
-"""Command line of the benchmarks: ``python -m bench [--sizes 10k,100k] [--database URL] [--repeat N]``."""
+"""Command line of the benchmarks: ``python -m bench [--sizes 10k,100k] [--database URL] [--repeat N]``;
+``python -m bench search …`` runs the search benchmark (bench/search.py), ``python -m bench harvest …``
+the harvest benchmark (bench/harvest.py)."""
 
 from __future__ import annotations
 
@@ -105,6 +107,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["search"]:  # `python -m bench search …`: the search benchmark (bench/search.py)
+        from .search import main as search_main
+
+        return search_main(argv[1:])
+    if argv[:1] == ["harvest"]:  # `python -m bench harvest …`: the harvest benchmark (bench/harvest.py)
+        from .harvest import main as harvest_main
+
+        return harvest_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.warmup < 1 or args.budget <= 0:

@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
@@ -100,9 +100,14 @@ def _unknown(fields: dict, allowed: set) -> None:
 def unique_dataset_slug(title: str, *, exclude_pk: int | None = None) -> str:
     """A free slug derived from `title` ("traffic-flow", then "traffic-flow-2", …)."""
     base = slugify(title)[:90].strip("-") or "dataset"
-    taken = set(
-        Dataset.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True)
-    )
+    if connection.vendor == "sqlite":
+        # SQLite's case-insensitive LIKE cannot use the slug index (a full scan per new dataset when
+        # harvesting thousands); its binary collation makes this range the same prefix match. PostgreSQL
+        # serves LIKE 'base%' from the pattern index Django creates for slugs.
+        candidates = Dataset.objects.filter(slug__gte=base, slug__lt=base + "\x7f")
+    else:
+        candidates = Dataset.objects.filter(slug__startswith=base)
+    taken = set(candidates.exclude(pk=exclude_pk).values_list("slug", flat=True))
     if base not in taken and base not in RESERVED_SLUGS:
         return base
     n = 2
