@@ -106,6 +106,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse_common_args(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    """Parse `argv` and check the options every catalogue benchmark shares (page and search)."""
+    args = parser.parse_args(argv)
+    if args.repeat < 1 or args.warmup < 1 or args.budget <= 0:
+        parser.error("--repeat and --warmup must be at least 1, --budget positive")
+    if args.generated_max % DRAFT_EVERY:
+        parser.error(f"--generated-max must be a multiple of {DRAFT_EVERY}")
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["search"]:  # `python -m bench search …`: the search benchmark (bench/search.py)
@@ -117,11 +127,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return harvest_main(argv[1:])
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.repeat < 1 or args.warmup < 1 or args.budget <= 0:
-        parser.error("--repeat and --warmup must be at least 1, --budget positive")
-    if args.generated_max % DRAFT_EVERY:
-        parser.error(f"--generated-max must be a multiple of {DRAFT_EVERY}")
+    args = parse_common_args(parser, argv)
     started = time.perf_counter()
     with benchmark_environment(args.database, keep=args.keep) as environment:
         # Django is configured only now: these import models.

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from .catalogue import DRAFT_EVERY, GENERATED_MAX, SEARCH_WORD
+from .catalogue import GENERATED_MAX, SEARCH_WORD
 from .environment import benchmark_environment
 
 if TYPE_CHECKING:  # bench.measure imports models: only once Django is set up
@@ -353,12 +353,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.repeat < 1 or args.warmup < 1 or args.budget <= 0:
-        parser.error("--repeat and --warmup must be at least 1, --budget positive")
-    if args.generated_max % DRAFT_EVERY:
-        parser.error(f"--generated-max must be a multiple of {DRAFT_EVERY}")
+    from .__main__ import parse_common_args
+
+    args = parse_common_args(build_parser(), argv)
     started = time.perf_counter()
     with benchmark_environment(args.database, keep=args.keep) as environment:
         from .build import build_catalogue, migrate

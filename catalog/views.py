@@ -197,7 +197,8 @@ def workspace(request):
     """The datasets of every organisation the user belongs to, with their states."""
     organizations = Organization.objects.of_user(request.user).order_by("name")
     if request.user.is_superuser and not organizations:
-        organizations = Organization.objects.all()
+        # A site admin without memberships looks after every publisher.
+        organizations = Organization.objects.visible_to(request.user).order_by("name")
     status = request.GET.get("status", "")
     datasets = (
         Dataset.objects.visible_to(request.user)
