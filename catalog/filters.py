@@ -113,6 +113,7 @@ class DatasetFilterSet(django_filters.FilterSet):
         related=(Dataset.keywords.through, "dataset_id", "keyword__name"),
     )
     frequency = MultiValueFilter(label=_("Update frequency"), field_name="accrual_periodicity_id")
+    quality = MultiValueFilter(label=_("Quality"), field_name="quality__band")
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=DatasetStatus.choices)
     open = django_filters.BooleanFilter(label=_("Open licence"), field_name="licence__is_open")
     bbox = BBoxFilter(label=_("Area (minlon,minlat,maxlon,maxlat)"))

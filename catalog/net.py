@@ -330,7 +330,9 @@ def _read_body(response: http.client.HTTPResponse, sock, *, decoder, deadline, r
     return bytes(body)
 
 
-def _one_request(method, url, *, headers, body, max_bytes, connect_timeout, read_timeout, deadline):
+def _one_request(
+    method, url, *, headers, body, max_bytes, connect_timeout, read_timeout, deadline, read_body=True
+):
     scheme, host, port = _split(url)
     infos = _resolve(host, port, url)
     parts = urlsplit(url)
@@ -366,13 +368,14 @@ def _one_request(method, url, *, headers, body, max_bytes, connect_timeout, read
             raise InvalidResponse(f"invalid HTTP answer from {host}: {exc}", url=url) from exc
         if response.status in _REDIRECTS:
             return response.status, response.headers, b""
+        if method == "HEAD" or not read_body:
+            # Only the status and headers are wanted (link checks): no body, so no size cap applies.
+            return response.status, response.headers, b""
         length = response.headers.get("Content-Length")
         encoding = response.headers.get("Content-Encoding", "")
         if length and length.isdigit() and not encoding and int(length) > max_bytes:
             raise ResponseTooLarge(f"the response is larger than {max_bytes} bytes", url=url)
         decoder = _Decoder(encoding, max_bytes, url)
-        if method == "HEAD":
-            return response.status, response.headers, b""
         content = _read_body(
             response, sock, decoder=decoder, deadline=deadline, read_timeout=read_timeout, url=url
         )
@@ -396,11 +399,13 @@ def fetch(
     total_timeout: float = DEFAULT_TOTAL_TIMEOUT,
     max_redirects: int = MAX_REDIRECTS,
     raise_for_status: bool = True,
+    read_body: bool = True,
 ) -> Response:
     """Fetch `url` under the SSRF rules and caps of this module; a FetchError subclass on any failure.
 
     `params` are appended to the query string; `json_body` is sent as JSON (POST). Redirects are
     followed (each target checked again); 303 — and 301/302 after a POST — continue as GET.
+    `read_body=False` stops after the final response's headers (content stays empty), as HEAD does.
     """
     method = method.upper()
     headers = dict(headers or {})
@@ -421,6 +426,7 @@ def fetch(
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,
             deadline=deadline,
+            read_body=read_body,
         )
         if status not in _REDIRECTS:
             break

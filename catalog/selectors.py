@@ -21,7 +21,7 @@ def dataset_list_queryset(*, user) -> QuerySet[Dataset]:
     """Visible datasets with what a result card or API item shows, in a fixed number of queries."""
     return (
         Dataset.objects.visible_to(user)
-        .select_related("publisher", "licence", "accrual_periodicity")
+        .select_related("publisher", "licence", "accrual_periodicity", "quality")
         .prefetch_related(
             "themes",
             "keywords",
@@ -86,6 +86,7 @@ FACETS = [
     Facet("access_rights", _("Access rights"), "access_rights"),
     Facet("keyword", _("Keyword"), "keywords__name", limit=15, distinct=True),
     Facet("frequency", _("Update frequency"), "accrual_periodicity_id"),
+    Facet("quality", _("Quality"), "quality__band"),
 ]
 
 
@@ -113,6 +114,10 @@ def _facet_labels(facet: Facet, values: list[str]) -> dict[str, str]:
             code: gettext(label)
             for code, label in Frequency.objects.filter(code__in=values).values_list("code", "label")
         }
+    if facet.key == "quality":
+        from .quality.choices import Band
+
+        return {value: str(Band(value).label) for value in values if value in Band.values}
     if facet.key == "access_rights":
         return {value: str(AccessRights(value).label) for value in values if value in AccessRights.values}
     return {value: value for value in values}

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "accounts",
     "catalog",
+    "catalog.quality",
     "twins",
     "marketplace",
 ]

@@ -145,6 +145,12 @@ class DatasetSerializer(serializers.ModelSerializer):
     slug = serializers.SlugField(max_length=100, required=False, allow_blank=True)
     distributions = BriefDistributionSerializer(many=True, read_only=True)
     url = serializers.SerializerMethodField()
+    quality_band = serializers.SerializerMethodField(
+        help_text="EU metadata-quality band: excellent | good | sufficient | bad; null when not assessed."
+    )
+    quality_score = serializers.SerializerMethodField(
+        help_text="MQA points out of 405; null when not assessed."
+    )
 
     class Meta:
         model = Dataset
@@ -185,6 +191,8 @@ class DatasetSerializer(serializers.ModelSerializer):
             "published_at",
             "distributions",
             "url",
+            "quality_band",
+            "quality_score",
         ]
         read_only_fields = ["status", "created_at", "updated_at", "published_at"]
 
@@ -203,6 +211,14 @@ class DatasetSerializer(serializers.ModelSerializer):
 
     def get_url(self, obj) -> str:
         return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+    def get_quality_band(self, obj) -> str | None:
+        quality = getattr(obj, "quality", None)  # a select_related one-to-one (catalog.quality)
+        return quality.band if quality is not None else None
+
+    def get_quality_score(self, obj) -> int | None:
+        quality = getattr(obj, "quality", None)
+        return quality.score if quality is not None else None
 
 
 class DatasetStatusSerializer(serializers.Serializer):

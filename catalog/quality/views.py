@@ -1,0 +1,95 @@
+"""Quality pages: overview, publisher and programme dashboards, "check now", runs with live progress."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Organization, Programme
+from catalog.models import Dataset
+
+from . import selectors, services
+from .choices import RunScope
+from .models import QualityRun
+
+
+def overview(request):
+    """Every publisher's score (yours first), the programmes and the portal's figure."""
+    return render(request, "quality/overview.html", selectors.overview(user=request.user))
+
+
+def organization_dashboard(request, slug):
+    organization = get_object_or_404(Organization.objects.visible_to(request.user), slug=slug)
+    context = selectors.organization_dashboard(organization=organization, user=request.user)
+    context["organization"] = organization
+    context["can_check"] = Organization.objects.editable_by(request.user).filter(pk=organization.pk).exists()
+    context["active_run"] = QualityRun.objects.active().filter(organization=organization).first()
+    return render(request, "quality/organization_dashboard.html", context)
+
+
+def programme_dashboard(request, slug):
+    programme = get_object_or_404(Programme.objects.all(), slug=slug)
+    context = selectors.programme_dashboard(programme=programme)
+    context["programme"] = programme
+    return render(request, "quality/programme_dashboard.html", context)
+
+
+def _queued(request, run, created):
+    if created:
+        messages.success(request, _("Quality check queued."))
+    else:
+        messages.info(request, _("A quality check of this is already queued or running."))
+    return redirect(run)
+
+
+@login_required
+@require_POST
+def dataset_check(request, slug):
+    dataset = get_object_or_404(Dataset.objects.visible_to(request.user), slug=slug)
+    try:
+        run, created = services.quality_run_create(
+            scope=RunScope.DATASET, dataset=dataset, actor=request.user
+        )
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    return _queued(request, run, created)
+
+
+@login_required
+@require_POST
+def organization_check(request, slug):
+    organization = get_object_or_404(Organization.objects.editable_by(request.user), slug=slug)
+    run, created = services.quality_run_create(
+        scope=RunScope.ORGANIZATION, organization=organization, actor=request.user
+    )
+    return _queued(request, run, created)
+
+
+def _run(request, pk) -> QualityRun:
+    return get_object_or_404(
+        QualityRun.objects.visible_to(request.user).select_related("dataset", "organization"), pk=pk
+    )
+
+
+@login_required
+def run_detail(request, pk):
+    run = _run(request, pk)
+    return render(request, "quality/run_detail.html", {"run": run})
+
+
+@login_required
+def run_progress(request, pk):
+    """The run's live part; htmx polls it while the run is active."""
+    return render(request, "quality/_run_progress.html", {"run": _run(request, pk)})
+
+
+@login_required
+@require_POST
+def run_cancel(request, pk):
+    run = _run(request, pk)
+    services.quality_run_cancel(run=run, actor=request.user)
+    messages.info(request, _("Cancellation requested."))
+    return redirect(run)

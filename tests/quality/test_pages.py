@@ -1,0 +1,99 @@
+"""Quality on the dataset page, the dashboards and the run pages (visibility, check now, progress)."""
+
+import pytest
+
+from catalog.quality.choices import RunStatus
+from catalog.quality.models import QualityAssessment, QualityRun
+from tests.factories import DistributionFactory, PublishedDatasetFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_outbound(settings):
+    # Link checks of the fixtures' example.org URLs must not wait on DNS: everything answers at once.
+    settings.QUALITY_LINKS = {"connect_timeout": 0.5, "read_timeout": 0.5, "total_timeout": 1}
+
+
+def test_dataset_page_shows_badge_breakdown_and_fixes_for_editors(client_for, published_dataset, editor):
+    page = client_for(editor).get(published_dataset.get_absolute_url())
+    assert page.status_code == 200
+    assessment = QualityAssessment.objects.get(dataset=published_dataset)
+    html = page.content.decode()
+    assert 'id="quality"' in html
+    assert f"{assessment.score} of 405 points" in html
+    assert "What raises the score" in html
+    # The dataset has no temporal coverage: its fix is offered.
+    assert "Give the time period the data covers." in html
+    assert "Check now" in html
+
+
+def test_dataset_page_shows_badge_without_fixes_to_the_public(client_for, published_dataset):
+    html = client_for().get(published_dataset.get_absolute_url()).content.decode()
+    assert "of 405 points" in html
+    assert "What raises the score" not in html
+    assert "Check now" not in html
+
+
+def test_edit_makes_the_score_follow_at_once(client_for, published_dataset, editor):
+    client = client_for(editor)
+    client.get(published_dataset.get_absolute_url())
+    before = QualityAssessment.objects.get(dataset=published_dataset)
+    assert before.results["temporal"] is False
+    from catalog.services import dataset_update
+
+    dataset_update(dataset=published_dataset, actor=editor, temporal_start="2024-01-01")
+    client.get(published_dataset.get_absolute_url())
+    after = QualityAssessment.objects.get(dataset=published_dataset)
+    assert after.results["temporal"] is True
+    assert after.score == before.score + 20
+
+
+def test_check_now_runs_and_shows_progress(
+    client_for, published_dataset, editor, django_capture_on_commit_callbacks
+):
+    client = client_for(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/quality/datasets/{published_dataset.slug}/check/")
+    run = QualityRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == run.get_absolute_url()
+    assert run.status == RunStatus.SUCCEEDED  # eager Celery in tests
+    assert run.datasets_assessed == 1
+    page = client.get(run.get_absolute_url())
+    assert page.status_code == 200
+    assert client.get(f"/quality/runs/{run.pk}/progress/").status_code == 200
+
+
+def test_check_now_is_404_for_people_who_cannot_edit(client_for, published_dataset, consumer, other_editor):
+    for user in (consumer, other_editor):
+        assert client_for(user).post(f"/quality/datasets/{published_dataset.slug}/check/").status_code == 404
+    assert not QualityRun.objects.exists()
+
+
+def test_runs_are_visible_to_the_publishers_editors_only(client_for, published_dataset, editor, other_editor):
+    client_for(editor).post(f"/quality/datasets/{published_dataset.slug}/check/")
+    run = QualityRun.objects.get()
+    assert client_for(other_editor).get(run.get_absolute_url()).status_code == 404
+    assert client_for(None).get(run.get_absolute_url()).status_code == 302  # to the login page
+
+
+def test_publisher_dashboard(
+    client_for, publisher_org, editor, draft_dataset, django_capture_on_commit_callbacks
+):
+    good = PublishedDatasetFactory(publisher=publisher_org, keywords=["a"], themes=["TRAN"], title="Good one")
+    DistributionFactory(dataset=good)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(editor).post(f"/quality/publishers/{publisher_org.slug}/check/")
+    run = QualityRun.objects.get()
+    assert run.status == RunStatus.SUCCEEDED
+    assert run.datasets_assessed == 2  # the draft too: its editors want the hints before publishing
+    page = client_for(editor).get(f"/quality/publishers/{publisher_org.slug}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Good one" in html
+    assert draft_dataset.title in html  # members see their drafts among the worst
+    public = client_for(None).get(f"/quality/publishers/{publisher_org.slug}/").content.decode()
+    assert draft_dataset.title not in public
+    assert "Good one" in public
+    assert client_for(None).get("/quality/").status_code == 200
