@@ -38,6 +38,10 @@ from .services import (
 # Published on purpose: every demo login uses it. Never load the demo into a production database.
 DEMO_PASSWORD = "twinport-demo"  # noqa: S105
 
+# Demo content of higher layers (twins), registered in their AppConfig.ready():
+# `extension(organisations=…, editors=…, now=…)`, called inside load_demo's transaction; idempotent.
+DEMO_EXTENSIONS: list = []
+
 PUBLISHED, DRAFT, WITHDRAWN = DatasetStatus.PUBLISHED, DatasetStatus.DRAFT, DatasetStatus.WITHDRAWN
 PUBLIC, RESTRICTED, NON_PUBLIC = AccessRights.PUBLIC, AccessRights.RESTRICTED, AccessRights.NON_PUBLIC
 
@@ -1936,6 +1940,8 @@ def load_demo(*, now: datetime | None = None) -> DemoSummary:
         for spec in DATASETS:
             organisation = organisations[spec["org"]]
             _load_dataset(spec=spec, organisation=organisation, actor=editors[organisation.slug], now=now)
+        for extension in DEMO_EXTENSIONS:
+            extension(organisations=organisations, editors=editors, now=now)
     return demo_summary()
 
 

@@ -5,6 +5,9 @@ full-text (catalog.search); `bbox` keeps datasets whose extent intersects the bo
 / `temporal_to` keep datasets whose time coverage overlaps the period.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import django_filters
 from django import forms
 from django.db.models import F, Q
@@ -15,6 +18,20 @@ from drf_spectacular.utils import extend_schema_field
 from .choices import DatasetStatus
 from .models import Dataset, Distribution
 from .search import parse, search_backend
+
+@dataclass(frozen=True)
+class DatasetLink:
+    """Objects of a higher layer linked to datasets (e.g. the twins built on them), registered from that
+    layer's AppConfig.ready() so that the catalogue can filter and facet by them without importing it.
+    `rows()` gives link rows with `dataset_id` and a `value` (the object's slug), only of objects everyone
+    may see; `labels(values)` maps values to display names."""
+
+    rows: Callable
+    labels: Callable
+
+
+# key (a query parameter and facet key, e.g. "twin") → DatasetLink
+DATASET_LINKS: dict[str, DatasetLink] = {}
 
 SORTS = {
     "relevance": _("Relevance"),
@@ -55,7 +72,13 @@ class MultiValueFilter(django_filters.Filter):
             return qs
         if self.related is not None:
             model, key, lookup = self.related
-            return qs.filter(pk__in=model.objects.filter(**{f"{lookup}__in": value}).values(key))
+            if isinstance(model, str):  # a registered DatasetLink
+                if model not in DATASET_LINKS:
+                    return qs.none()
+                rows = DATASET_LINKS[model].rows()
+            else:
+                rows = model.objects
+            return qs.filter(pk__in=rows.filter(**{f"{lookup}__in": value}).values(key))
         return qs.filter(**{f"{self.field_name}__in": value})
 
 
@@ -113,6 +136,7 @@ class DatasetFilterSet(django_filters.FilterSet):
         related=(Dataset.keywords.through, "dataset_id", "keyword__name"),
     )
     frequency = MultiValueFilter(label=_("Update frequency"), field_name="accrual_periodicity_id")
+    twin = MultiValueFilter(label=_("Digital twin"), field_name="twin", related=("twin", "dataset_id", "value"))
     quality = MultiValueFilter(label=_("Quality"), field_name="quality__band")
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=DatasetStatus.choices)
     open = django_filters.BooleanFilter(label=_("Open licence"), field_name="licence__is_open")

@@ -12,7 +12,7 @@ from accounts.choices import OrganizationKind
 from accounts.models import Organization
 
 from .choices import AccessRights, DatasetStatus
-from .filters import DatasetFilterSet
+from .filters import DATASET_LINKS, DatasetFilterSet
 from .models import Dataset, Distribution, FileType, Frequency, Licence, Theme
 from .search.cache import cached
 
@@ -69,6 +69,9 @@ class Facet:
                 value=F("format_id")
             )
             rows = rows.annotate(n=Count("dataset_id", distinct=True))
+        elif self.key in DATASET_LINKS:  # registered by a higher layer (twins)
+            rows = DATASET_LINKS[self.key].rows().filter(dataset_id__in=ids).values("value")
+            rows = rows.annotate(n=Count("dataset_id"))
         else:
             matching = Dataset.objects.filter(pk__in=ids, **{f"{self.path}__isnull": False})
             if self.key == "city":
@@ -86,6 +89,7 @@ FACETS = [
     Facet("access_rights", _("Access rights"), "access_rights"),
     Facet("keyword", _("Keyword"), "keywords__name", limit=15, distinct=True),
     Facet("frequency", _("Update frequency"), "accrual_periodicity_id"),
+    Facet("twin", _("Digital twin"), "twin", distinct=True),
     Facet("quality", _("Quality"), "quality__band"),
 ]
 
@@ -118,6 +122,8 @@ def _facet_labels(facet: Facet, values: list[str]) -> dict[str, str]:
         from .quality.choices import Band
 
         return {value: str(Band(value).label) for value in values if value in Band.values}
+    if facet.key in DATASET_LINKS:
+        return DATASET_LINKS[facet.key].labels(values)
     if facet.key == "access_rights":
         return {value: str(AccessRights(value).label) for value in values if value in AccessRights.values}
     return {value: value for value in values}

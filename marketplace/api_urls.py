@@ -12,6 +12,7 @@ from catalog.api.views import (
     ThemeViewSet,
 )
 from catalog.harvesting.api import HarvestJobViewSet, HarvestSourceViewSet
+from twins.api.urls import ROUTES as TWIN_ROUTES
 from catalog.quality.api.urls import ROUTES as QUALITY_ROUTES
 
 router = DefaultRouter()
@@ -25,6 +26,8 @@ router.register("file-types", FileTypeViewSet, basename="file-type")
 
 router.register("harvest-sources", HarvestSourceViewSet, basename="harvest-source")
 router.register("harvest-jobs", HarvestJobViewSet, basename="harvest-job")
+for prefix, viewset, basename in TWIN_ROUTES:
+    router.register(prefix, viewset, basename=basename)
 for prefix, viewset, basename in QUALITY_ROUTES:
     router.register(prefix, viewset, basename=basename)
 

@@ -8,6 +8,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from catalog.sitemaps import DatasetSitemap, OrganizationSitemap
+from twins.sitemaps import SITEMAPS as TWIN_SITEMAPS
 
 from . import views
 
@@ -19,7 +20,7 @@ urlpatterns = [
     path(
         "sitemap.xml",
         sitemap,
-        {"sitemaps": {"datasets": DatasetSitemap, "organizations": OrganizationSitemap}},
+        {"sitemaps": {"datasets": DatasetSitemap, "organizations": OrganizationSitemap, **TWIN_SITEMAPS}},
         name="sitemap",
     ),
     path("api/3/action/", include("catalog.ckan.urls")),
@@ -33,6 +34,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("", include("twins.urls")),
     path("", include("catalog.dcat.urls")),
     path("", include("catalog.urls")),
 ]

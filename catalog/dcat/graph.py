@@ -8,7 +8,7 @@ here, so EU vocabulary terms are typed (skos:Concept with a label, dct:Linguisti
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
@@ -175,6 +175,13 @@ class Paging:
     items_per_page: int
 
 
+# Higher layers add their own resources to the catalogue (twins: models as dcat:Dataset), registered in
+# their AppConfig.ready(): `contributor(builder) -> Iterable[URIRef]` adds resources through the builder
+# and returns the dataset nodes the catalogue lists. Contributors add only what anonymous visitors may
+# see; their resources are listed on the first page.
+CATALOG_CONTRIBUTORS: list[Callable] = []
+
+
 def dataset_queryset(*, user) -> QuerySet[Dataset]:
     """The datasets `user` may see, with everything their graphs show, in a fixed number of queries."""
     return (
@@ -229,6 +236,10 @@ def catalog_graph(
         graph.add((catalog, DCTERMS.modified, _datetime(modified)))
     for dataset in datasets:
         graph.add((catalog, DCAT.dataset, builder.dataset(dataset)))
+    if paging is None or paging.previous is None:
+        for contribute in CATALOG_CONTRIBUTORS:
+            for node in contribute(builder):
+                graph.add((catalog, DCAT.dataset, node))
     if paging is not None:
         builder.paging(paging)
     return graph

@@ -1,0 +1,213 @@
+"""Serializers of the twins API: they shape data; services hold the rules."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.api.serializers import BriefOrganizationSerializer
+from accounts.models import Organization
+from catalog.models import Licence
+
+from ..choices import Capability, Domain
+from ..models import CityTwin, TwinModel, TwinModelVersion, TwinService, ValidationRun
+
+
+class ValidationIssueSerializer(serializers.Serializer):
+    severity = serializers.ChoiceField(choices=["error", "warning", "info"])
+    code = serializers.CharField()
+    message = serializers.CharField()
+    file = serializers.CharField()
+    path = serializers.CharField(help_text=_("JSON path inside the file, e.g. $.contents[3].schema"))
+
+
+class ValidationRunSerializer(serializers.ModelSerializer):
+    version = serializers.CharField(source="version.version", read_only=True)
+    issues = ValidationIssueSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ValidationRun
+        fields = [
+            "id", "version", "status", "outcome", "files_total", "files_done", "error_count", "warning_count",
+            "duration_ms", "log", "error", "created_at", "started_at", "finished_at", "issues",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ModelVersionSerializer(serializers.ModelSerializer):
+    file_url = serializers.SerializerMethodField()
+    report_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TwinModelVersion
+        fields = [
+            "id", "version", "notes", "byte_size", "checksum_sha256", "standard_version", "outcome",
+            "error_count", "warning_count", "created_at", "file_url", "report_url",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_file_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.download_url)
+
+    def get_report_url(self, obj) -> str:
+        from django.urls import reverse
+
+        path = reverse("twin-model-version-report", kwargs={"slug": obj.model.slug, "version_id": obj.pk})
+        return self.context["request"].build_absolute_uri(path)
+
+
+class ModelVersionUploadSerializer(serializers.Serializer):
+    version = serializers.CharField(max_length=50)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    file = serializers.FileField()
+
+
+class TwinModelSerializer(serializers.ModelSerializer):
+    publisher = serializers.SlugRelatedField(slug_field="slug", queryset=Organization.objects.none())
+    licence = serializers.PrimaryKeyRelatedField(
+        queryset=Licence.objects.all(), required=False, allow_null=True
+    )
+    keywords = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+    conforms_to = serializers.CharField(source="standard_uri", read_only=True)
+    latest_version = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TwinModel
+        fields = [
+            "slug", "uuid", "title", "description", "publisher", "kind", "keywords", "licence",
+            "access_rights",
+            "status", "conforms_to", "latest_version", "url", "created_at", "updated_at", "published_at",
+        ]  # fmt: skip
+        read_only_fields = ["uuid", "status", "created_at", "updated_at", "published_at"]
+        extra_kwargs = {"slug": {"required": False}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["publisher"].queryset = Organization.objects.editable_by(request.user)
+        if self.instance is not None and hasattr(self.instance, "pk"):
+            self.fields["publisher"].read_only = True
+
+    def get_latest_version(self, obj) -> dict | None:
+        version = obj.latest_version()
+        return ModelVersionSerializer(version, context=self.context).data if version else None
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["publisher"] = BriefOrganizationSerializer(instance.publisher).data
+        return data
+
+
+class CapabilitySerializer(serializers.Serializer):
+    capability = serializers.ChoiceField(choices=Capability.choices)
+    level = serializers.IntegerField(min_value=0, max_value=4)
+    evidence = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class TwinServiceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TwinService
+        fields = ["id", "title", "kind", "url", "health", "checked_at", "latency_ms", "check_error", "sample"]
+        read_only_fields = ["health", "checked_at", "latency_ms", "check_error", "sample"]
+
+
+class BadgeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    earned = serializers.BooleanField()
+    reason = serializers.CharField()
+
+
+class CityTwinSerializer(serializers.ModelSerializer):
+    owner = serializers.SlugRelatedField(slug_field="slug", queryset=Organization.objects.none())
+    domains = serializers.ListField(child=serializers.ChoiceField(choices=Domain.choices), required=False)
+    maturity = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CityTwin
+        fields = [
+            "slug", "uuid", "name", "owner", "summary", "description", "use_cases", "domains", "area_name",
+            "area_geojson", "website", "status", "maturity", "url", "created_at", "updated_at",
+            "published_at",
+        ]  # fmt: skip
+        read_only_fields = ["uuid", "status", "created_at", "updated_at", "published_at"]
+        extra_kwargs = {"slug": {"required": False}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["owner"].queryset = Organization.objects.editable_by(request.user)
+        if self.instance is not None and hasattr(self.instance, "pk"):
+            self.fields["owner"].read_only = True
+
+    def get_maturity(self, obj) -> list[dict]:
+        from ..selectors import maturity_rows
+
+        return [
+            {"capability": m.capability, "level": m.level, "evidence": m.evidence} for m in maturity_rows(obj)
+        ]
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["owner"] = BriefOrganizationSerializer(instance.owner).data
+        return data
+
+
+class CityTwinDetailSerializer(CityTwinSerializer):
+    datasets = serializers.SerializerMethodField()
+    models = serializers.SerializerMethodField()
+    services = serializers.SerializerMethodField()
+    mim_badges = serializers.SerializerMethodField()
+
+    class Meta(CityTwinSerializer.Meta):
+        fields = [*CityTwinSerializer.Meta.fields, "datasets", "models", "services", "mim_badges"]
+
+    def _links(self, obj):
+        from ..selectors import twin_datasets, twin_models, twin_services
+
+        if not hasattr(obj, "_api_links"):
+            user = self.context["request"].user
+            obj._api_links = (
+                list(twin_datasets(twin=obj, user=user)),
+                list(twin_models(twin=obj, user=user)),
+                list(twin_services(twin=obj)),
+            )
+        return obj._api_links
+
+    def get_datasets(self, obj) -> list[str]:
+        return [d.slug for d in self._links(obj)[0]]
+
+    def get_models(self, obj) -> list[str]:
+        return [m.slug for m in self._links(obj)[1]]
+
+    def get_services(self, obj) -> list[dict]:
+        return TwinServiceSerializer(self._links(obj)[2], many=True).data
+
+    def get_mim_badges(self, obj) -> list[dict]:
+        from ..selectors import mim_badges
+
+        datasets, models, services = self._links(obj)
+        return BadgeSerializer(
+            mim_badges(twin=obj, datasets=datasets, models=models, services=services), many=True
+        ).data
+
+
+class TwinLinksSerializer(serializers.Serializer):
+    datasets = serializers.ListField(
+        child=serializers.SlugField(), required=False, help_text=_("Dataset slugs.")
+    )
+    models = serializers.ListField(child=serializers.SlugField(), required=False, help_text=_("Model slugs."))
+
+
+class StatusSerializer(serializers.Serializer):
+    slug = serializers.SlugField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    published_at = serializers.DateTimeField(read_only=True)
