@@ -1,6 +1,7 @@
 """Command line of the benchmarks: ``python -m bench [--sizes 10k,100k] [--database URL] [--repeat N]``;
 ``python -m bench search …`` runs the search benchmark (bench/search.py), ``python -m bench harvest …``
-the harvest benchmark (bench/harvest.py)."""
+the harvest benchmark (bench/harvest.py), ``python -m bench twins …`` the twin-model validation benchmark
+(bench/twins.py)."""
 
 from __future__ import annotations
 
@@ -126,6 +127,10 @@ def main(argv: list[str] | None = None) -> int:
         from .harvest import main as harvest_main
 
         return harvest_main(argv[1:])
+    if argv[:1] == ["twins"]:  # `python -m bench twins …`: DTDL validation (bench/twins.py)
+        from .twins import main as twins_main
+
+        return twins_main(argv[1:])
     parser = build_parser()
     args = parse_common_args(parser, argv)
     started = time.perf_counter()
