@@ -97,3 +97,33 @@ def test_publisher_dashboard(
     assert draft_dataset.title not in public
     assert "Good one" in public
     assert client_for(None).get("/quality/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("anonymous", 302), ("consumer", 404), ("other_editor", 404), ("member", 404), ("editor", 302),
+     ("admin_user", 302)],
+)  # fmt: skip
+def test_check_buttons_matrix(request, client_for, published_dataset, publisher_org, who, expected, settings):
+    settings.QUALITY_LINKS = {"connect_timeout": 0.2, "read_timeout": 0.2, "total_timeout": 0.5}
+    user = None if who == "anonymous" else request.getfixturevalue(who)
+    client = client_for(user)
+    for url in (
+        f"/quality/datasets/{published_dataset.slug}/check/",
+        f"/quality/publishers/{publisher_org.slug}/check/",
+    ):
+        response = client.post(url)
+        assert response.status_code == expected, url
+        if who == "anonymous":
+            assert "/accounts/login/" in response["Location"]
+    assert client.get(f"/quality/datasets/{published_dataset.slug}/check/").status_code in (302, 405)
+
+
+def test_draft_is_404_to_check_for_outsiders(client_for, draft_dataset, other_editor, member):
+    assert client_for(other_editor).post(f"/quality/datasets/{draft_dataset.slug}/check/").status_code == 404
+    # A member sees the draft but may not run checks.
+    assert client_for(member).post(f"/quality/datasets/{draft_dataset.slug}/check/").status_code == 404
+
+
+def test_unknown_publisher_dashboard_is_404(client):
+    assert client.get("/quality/publishers/nobody/").status_code == 404
