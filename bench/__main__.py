@@ -131,6 +131,10 @@ def main(argv: list[str] | None = None) -> int:
         from .twins import main as twins_main
 
         return twins_main(argv[1:])
+    if argv[:1] == ["quality"]:  # `python -m bench quality …`: scoring and link checks (bench/quality.py)
+        from .quality import main as quality_main
+
+        return quality_main(argv[1:])
     parser = build_parser()
     args = parse_common_args(parser, argv)
     started = time.perf_counter()
