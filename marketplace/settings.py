@@ -303,3 +303,19 @@ INVITATION_DAYS = env.int("INVITATION_DAYS", default=14)
 HARVEST_STALE_MINUTES = env.int("HARVEST_STALE_MINUTES", default=10)
 # A tile server for the maps ({z}/{x}/{y} template), e.g. the city's own; empty = plain background.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
+
+# --- Quality checks (catalog.quality) -------------------------------------------------------------
+# The DCAT-AP 3.0.1 SHACL shapes the compliance indicator validates against; empty = the project's
+# ../shared/data/dcat-ap-3.0.1. Without them compliance is reported as "not checked".
+DCAT_AP_SHAPES_DIR = env.str("DCAT_AP_SHAPES_DIR", default="")
+# Files are validated up to this many decompressed bytes; larger ones are reported as too large.
+QUALITY_CONTENT = {"max_bytes": env.int("QUALITY_CONTENT_MAX_BYTES", default=20 * 1024 * 1024)}
+# Link checks: concurrent requests in all and per host (polite to small municipal servers).
+QUALITY_LINKS = {
+    "workers": env.int("QUALITY_LINK_WORKERS", default=16),
+    "per_host": env.int("QUALITY_LINKS_PER_HOST", default=4),
+}
+# A link failing with 5xx or a timeout this many checks in a row counts as broken (not "not sure").
+QUALITY_LINK_BROKEN_AFTER = env.int("QUALITY_LINK_BROKEN_AFTER", default=3)
+# A running quality run silent for this long is re-queued (once) or failed by the sweeper.
+QUALITY_STALE_MINUTES = env.int("QUALITY_STALE_MINUTES", default=15)

@@ -57,7 +57,8 @@ class QualityAssessment(models.Model):
     metadata_updated_at = models.DateTimeField(
         null=True, blank=True, help_text=_("The dataset's updated_at when it was assessed.")
     )
-    assessed_at = models.DateTimeField(default=timezone.now)
+    # Indexed: MAX(assessed_at) tells the search facet index that bands changed.
+    assessed_at = models.DateTimeField(default=timezone.now, db_index=True)
     checked_at = models.DateTimeField(null=True, blank=True, help_text=_("Last link and content check."))
 
     class Meta:
