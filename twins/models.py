@@ -312,6 +312,11 @@ class CityTwin(models.Model):
                 {"domains": _("Unknown domain: %(d)s.") % {"d": ", ".join(map(str, unknown))}}
             )
 
+    def ordered_maturity(self) -> list["CapabilityMaturity"]:
+        """The maturity rows in the capabilities' canonical order (from the prefetched rows, if any)."""
+        order = {value: index for index, value in enumerate(Capability.values)}
+        return sorted(self.maturity.all(), key=lambda row: order.get(row.capability, len(order)))
+
     def domain_labels(self) -> list[str]:
         return [str(Domain(d).label) for d in self.domains or [] if d in Domain.values]
 
