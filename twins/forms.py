@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import BootstrapFormMixin
 from accounts.models import Organization
 from catalog.forms import GeoJSONField, KeywordsField
-from catalog.models import Dataset
+from catalog.models import Dataset, Distribution
 
 from .choices import MATURITY_LABELS, Capability, Domain
 from .models import CityTwin, TwinModel, TwinModelVersion, TwinService
@@ -138,7 +138,29 @@ class TwinLinksForm(BootstrapFormMixin, forms.Form):
 class TwinServiceForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = TwinService
-        fields = ["title", "kind", "url"]
+        fields = ["title", "kind", "url", "distribution"]
+
+    def __init__(self, *args, twin: CityTwin, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["url"].required = False
+        self.fields["url"].help_text = _("Leave empty to use the access URL of the chosen distribution.")
+        self.fields["distribution"].queryset = (
+            Distribution.objects.visible_to(user)
+            .filter(dataset__twin_links__twin=twin)
+            .select_related("dataset")
+            .order_by("dataset__title", "title")
+        )
+        self.fields["distribution"].label_from_instance = lambda d: f"{d.dataset.title} — {d.title}"
+        self.fields["distribution"].help_text = _("The catalogue distribution that publishes this service.")
+
+    def clean(self):
+        data = super().clean()
+        distribution = data.get("distribution")
+        if not data.get("url") and not (
+            distribution and (distribution.access_url or distribution.download_url)
+        ):
+            self.add_error("url", _("Give the endpoint URL, or choose a distribution that has one."))
+        return data
 
 
 class TwinModelForm(BootstrapFormMixin, forms.ModelForm):

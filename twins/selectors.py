@@ -50,7 +50,7 @@ def twin_models(*, twin: CityTwin, user) -> QuerySet[TwinModel]:
 
 
 def twin_services(*, twin: CityTwin) -> QuerySet[TwinService]:
-    return twin.services.select_related("distribution").order_by("title")
+    return twin.services.select_related("distribution__dataset").order_by("title")
 
 
 def twins_using_dataset(*, dataset: Dataset, user) -> QuerySet[CityTwin]:

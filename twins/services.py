@@ -193,10 +193,19 @@ def twin_set_links(
 
 @transaction.atomic
 def twin_service_create(
-    *, twin: CityTwin, actor: User, title: str, kind: str, url: str, distribution=None
+    *, twin: CityTwin, actor: User, title: str, kind: str, url: str = "", distribution=None
 ) -> TwinService:
-    """Add a live service (NGSI-LD broker or SensorThings endpoint); its health is checked on commit."""
+    """Add a live service (NGSI-LD broker or SensorThings endpoint), optionally the catalogue distribution
+    (of a dataset the twin is built on) that publishes it — its access URL is then the default endpoint.
+    The health check is queued on commit."""
     _ensure_can_edit(actor, twin.owner)
+    if distribution is not None:
+        linked = Dataset.objects.visible_to(actor).filter(twin_links__twin=twin, pk=distribution.dataset_id)
+        if not linked.exists():
+            raise ValidationError(
+                {"distribution": _("Choose a distribution of a dataset this twin is built on.")}
+            )
+        url = url or distribution.access_url or distribution.download_url
     service = TwinService(twin=twin, title=title, kind=kind, url=url, distribution=distribution)
     service.full_clean()
     service.save()

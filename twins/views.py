@@ -78,7 +78,7 @@ def twin_detail(request, slug):
         "badges": mim_badges(twin=twin, datasets=datasets, models=models, services=live),
         "can_edit": can_edit,
         "geometry_json": json.dumps(twin.area_geojson),
-        "service_form": TwinServiceForm() if can_edit else None,
+        "service_form": TwinServiceForm(twin=twin, user=request.user) if can_edit else None,
     }
     return render(request, "twins/twin_detail.html", context)
 
@@ -196,7 +196,7 @@ def twin_status(request, slug):
 @require_POST
 def twin_service_add(request, slug):
     twin = _editable_twin(request, slug)
-    form = TwinServiceForm(request.POST)
+    form = TwinServiceForm(request.POST, twin=twin, user=request.user)
     if form.is_valid():
         try:
             services.twin_service_create(twin=twin, actor=request.user, **form.cleaned_data)

@@ -52,3 +52,28 @@ def test_down_service_and_refused_addresses(httpserver, settings):
     settings.OUTBOUND_FETCH_ALLOWED_NETWORKS = []
     refused = probe(ServiceKind.SENSORTHINGS, httpserver.url_for("/v1.1"))
     assert not refused.ok  # loopback is refused by catalog.net outside the tests' allowance
+
+
+def test_service_published_as_a_distribution_of_a_linked_dataset(
+    publisher_org, editor, client_for, api_client
+):
+    from tests.factories import DistributionFactory, PublishedDatasetFactory
+    from twins.choices import AccessRights, PublicationStatus
+
+    twin = CityTwinFactory(owner=publisher_org, status=PublicationStatus.PUBLISHED)
+    restricted = PublishedDatasetFactory(publisher=publisher_org, access_rights=AccessRights.RESTRICTED)
+    distribution = DistributionFactory(dataset=restricted, access_url="https://broker.example/ngsi-ld/v1")
+    unlinked = DistributionFactory(dataset=PublishedDatasetFactory(publisher=publisher_org))
+    with pytest.raises(services.ValidationError):
+        services.twin_service_create(
+            twin=twin, actor=editor, title="B", kind=ServiceKind.NGSI_LD, distribution=unlinked
+        )
+    services.twin_set_links(twin=twin, actor=editor, datasets=[restricted])
+    service = services.twin_service_create(
+        twin=twin, actor=editor, title="Broker", kind=ServiceKind.NGSI_LD, distribution=distribution
+    )
+    assert service.url == "https://broker.example/ngsi-ld/v1"
+    # The endpoint of a restricted dataset's service is not shown to the public, page or API.
+    assert "broker.example" not in client_for(None).get(twin.get_absolute_url()).content.decode()
+    assert api_client.get(f"/api/v1/twins/{twin.slug}/").json()["services"][0]["url"] is None
+    assert "broker.example" in client_for(editor).get(twin.get_absolute_url()).content.decode()

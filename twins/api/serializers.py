@@ -5,7 +5,8 @@ from rest_framework import serializers
 
 from accounts.api.serializers import BriefOrganizationSerializer
 from accounts.models import Organization
-from catalog.models import Licence
+from catalog.choices import AccessRights
+from catalog.models import Distribution, Licence
 
 from ..choices import Capability, Domain
 from ..models import CityTwin, TwinModel, TwinModelVersion, TwinService, ValidationRun
@@ -108,10 +109,37 @@ class CapabilitySerializer(serializers.Serializer):
 
 
 class TwinServiceSerializer(serializers.ModelSerializer):
+    distribution = serializers.PrimaryKeyRelatedField(
+        queryset=Distribution.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("Id of the catalogue distribution (of a dataset the twin is built on) publishing it."),
+    )
+
     class Meta:
         model = TwinService
-        fields = ["id", "title", "kind", "url", "health", "checked_at", "latency_ms", "check_error", "sample"]
+        fields = [
+            "id", "title", "kind", "url", "distribution", "health", "checked_at", "latency_ms", "check_error",
+            "sample",
+        ]  # fmt: skip
         read_only_fields = ["health", "checked_at", "latency_ms", "check_error", "sample"]
+        extra_kwargs = {"url": {"required": False, "allow_blank": True}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:  # ids of hidden distributions are unknown ids, not "not linked"
+            self.fields["distribution"].queryset = Distribution.objects.visible_to(request.user)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # The endpoint of a service published by a non-public dataset is shown to the twin's editors only.
+        hidden = (
+            instance.distribution_id and instance.distribution.dataset.access_rights != AccessRights.PUBLIC
+        )
+        if hidden and not self.context.get("can_edit"):
+            data["url"] = None
+        return data
 
 
 class BadgeSerializer(serializers.Serializer):
@@ -189,7 +217,9 @@ class CityTwinDetailSerializer(CityTwinSerializer):
         return [m.slug for m in self._links(obj)[1]]
 
     def get_services(self, obj) -> list[dict]:
-        return TwinServiceSerializer(self._links(obj)[2], many=True).data
+        user = self.context["request"].user
+        can_edit = CityTwin.objects.editable_by(user).filter(pk=obj.pk).exists()
+        return TwinServiceSerializer(self._links(obj)[2], many=True, context={"can_edit": can_edit}).data
 
     def get_mim_badges(self, obj) -> list[dict]:
         from ..selectors import mim_badges

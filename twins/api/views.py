@@ -253,10 +253,11 @@ class CityTwinViewSet(viewsets.ModelViewSet):
     def services(self, request, slug=None):
         """Add a live service (NGSI-LD broker or SensorThings endpoint); its health check is queued."""
         twin = self.get_object()
-        payload = TwinServiceSerializer(data=request.data)
+        payload = TwinServiceSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         service = call_service(
             services.twin_service_create, twin=twin, actor=request.user, **payload.validated_data
         )
         service.refresh_from_db()
-        return Response(TwinServiceSerializer(service).data, status=status.HTTP_201_CREATED)
+        data = TwinServiceSerializer(service, context={"can_edit": True}).data
+        return Response(data, status=status.HTTP_201_CREATED)
