@@ -4,6 +4,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -429,3 +430,31 @@ def validation_run_execute(*, run: ValidationRun) -> ValidationRun:
 
 def kind_of(value: str) -> ModelKind:
     return ModelKind(value)
+
+
+# A validation that has not finished this long after it started lost its worker (the task's hard limit
+# is far shorter); one still queued this long was never delivered (a broker restart) and is re-sent.
+STALE_RUNNING = timedelta(minutes=15)
+STALE_QUEUED = timedelta(minutes=10)
+
+
+def validation_runs_sweep(*, now=None) -> tuple[int, int]:
+    """Fail validations whose worker died and re-send those never picked up; returns (failed, requeued)."""
+    now = now or timezone.now()
+    failed = ValidationRun.objects.filter(
+        status=JobStatus.RUNNING, started_at__lt=now - STALE_RUNNING
+    ).update(
+        status=JobStatus.FAILED,
+        finished_at=now,
+        error=_("The validation stopped without finishing (its worker was lost). Validate again."),
+    )
+    stale = list(
+        ValidationRun.objects.filter(status=JobStatus.QUEUED, created_at__lt=now - STALE_QUEUED).values_list(
+            "pk", flat=True
+        )
+    )
+    for run_id in stale:
+        _enqueue_validation(run_id)
+    if failed or stale:
+        logger.info("validation runs swept", extra={"failed": failed, "requeued": len(stale)})
+    return failed, len(stale)

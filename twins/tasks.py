@@ -36,3 +36,12 @@ def twin_service_check(service_id: int) -> None:
     if service is None:
         return
     check(service=service)
+
+
+# The sweep reads the stale runs (a handful) and updates a few rows.
+@shared_task(queue="default", acks_late=True, soft_time_limit=60, time_limit=90)
+def validation_sweep() -> None:
+    """Fail validations whose worker died; re-send the ones never picked up (scheduled by beat)."""
+    from .services import validation_runs_sweep
+
+    validation_runs_sweep()

@@ -108,3 +108,37 @@ def test_twin_publish_needs_description_and_delete_only_drafts(publisher_org, ed
     services.twin_set_status(twin=twin, actor=editor, status=PublicationStatus.PUBLISHED)
     with pytest.raises(ValidationError):
         services.twin_delete(twin=twin, actor=editor)
+
+
+def test_sweeper_fails_lost_runs_and_resends_undelivered_ones(publisher_org, editor, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from twins.models import ValidationRun
+
+    model = TwinModelFactory(publisher=publisher_org)
+    lost = services.model_version_create(
+        model=model, actor=editor, version="1", file=_upload(CRANE)
+    ).runs.get()
+    waiting = services.model_version_create(
+        model=model, actor=editor, version="2", file=_upload(CRANE)
+    ).runs.get()
+    fresh = services.model_version_create(
+        model=model, actor=editor, version="3", file=_upload(CRANE)
+    ).runs.get()
+    long_ago = timezone.now() - timedelta(hours=1)
+    ValidationRun.objects.filter(pk=lost.pk).update(status=JobStatus.RUNNING, started_at=long_ago)
+    ValidationRun.objects.filter(pk=waiting.pk).update(created_at=long_ago)
+    sent = []
+    monkeypatch.setattr(services, "_enqueue_validation", sent.append)
+    assert services.validation_runs_sweep() == (1, 1)
+    assert ValidationRun.objects.get(pk=lost.pk).status == JobStatus.FAILED
+    assert sent == [waiting.pk]
+    assert ValidationRun.objects.get(pk=fresh.pk).status == JobStatus.QUEUED
+
+
+def test_sweeper_is_scheduled():
+    from django_celery_beat.models import PeriodicTask
+
+    assert PeriodicTask.objects.get(task="twins.tasks.validation_sweep").enabled
