@@ -1,6 +1,7 @@
 """Forms of the twins UI; rules live in the models and services, not here."""
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,7 @@ from catalog.models import Dataset, Distribution
 
 from .choices import MATURITY_LABELS, Capability, Domain
 from .models import CityTwin, TwinModel, TwinModelVersion, TwinService
+from .services import too_large_message
 
 
 class TwinForm(BootstrapFormMixin, forms.ModelForm):
@@ -194,12 +196,19 @@ class ModelVersionForm(BootstrapFormMixin, forms.ModelForm):
         fields = ["version", "notes", "file"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, upload_too_large: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.upload_too_large = upload_too_large
         self.fields["file"].help_text = _(
             "A JSON file, or a zip of many (DTDL interfaces, NGSI-LD examples with their schema, "
-            "CityJSON). At most 50 MB."
-        )
+            "CityJSON). At most %(mb)d MB."
+        ) % {"mb": settings.UPLOAD_MAX_BYTES // 2**20}
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if self.upload_too_large or (upload and upload.size > settings.UPLOAD_MAX_BYTES):
+            raise forms.ValidationError(too_large_message())
+        return upload
 
 
 class StatusForm(forms.Form):

@@ -6,6 +6,7 @@ import time
 from collections.abc import Iterable
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -42,7 +43,10 @@ TWIN_FIELDS = {
     "website",
 }
 MODEL_FIELDS = {"slug", "title", "description", "kind", "keywords", "licence", "access_rights"}
-MAX_MODEL_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+def too_large_message() -> str:
+    return _("The file is larger than the limit of %(mb)d MB.") % {"mb": settings.UPLOAD_MAX_BYTES // 2**20}
 
 
 def _ensure_can_edit(actor: User, organization: Organization) -> None:
@@ -328,10 +332,8 @@ def model_version_create(
     _ensure_can_edit(actor, model.publisher)
     if file is None:
         raise ValidationError({"file": _("Choose a file to upload.")})
-    if file.size > MAX_MODEL_UPLOAD_BYTES:
-        raise ValidationError(
-            {"file": _("The file is larger than %(n)s MB.") % {"n": MAX_MODEL_UPLOAD_BYTES // 1024 // 1024}}
-        )
+    if file.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError({"file": too_large_message()})
     if model.versions.filter(version=version).exists():
         raise ValidationError({"version": _("Version %(v)s exists already.") % {"v": version}})
     digest = hashlib.sha256()
@@ -385,7 +387,7 @@ def validation_run_execute(*, run: ValidationRun) -> ValidationRun:
     started = time.monotonic()
     try:
         with version.file.open("rb") as handle:
-            raw = handle.read(MAX_MODEL_UPLOAD_BYTES + 1)
+            raw = handle.read()
         report = validate_upload(raw, version.filename, version.model.kind)
     except Exception as exc:  # a bug or an unreadable file must not leave the run "running"
         logger.exception("validation failed", extra={"run": run.pk})

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Organization
+from catalog.uploads import upload_too_large
 from catalog.views import form_error_from_validation
 
 from . import services
@@ -374,7 +375,9 @@ def model_edit(request, slug):
 @login_required
 def model_upload(request, slug):
     model = _editable_model(request, slug)
-    form = ModelVersionForm(request.POST or None, request.FILES or None)
+    form = ModelVersionForm(
+        request.POST or None, request.FILES or None, upload_too_large=upload_too_large(request)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             version = services.model_version_create(model=model, actor=request.user, **form.cleaned_data)

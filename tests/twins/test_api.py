@@ -176,3 +176,16 @@ def test_model_list_filters(api_client, publisher_org):
     ] == ["Cranes"]
     assert api_client.get("/api/v1/twin-models/", {"validation": "valid"}).json()["count"] == 1
     assert api_client.get("/api/v1/twin-models/", {"q": "build"}).json()["count"] == 1
+
+
+def test_oversized_upload_is_refused_with_a_message(api_client, publisher_org, editor, settings):
+    settings.UPLOAD_MAX_BYTES = 1000
+    model = TwinModelFactory(publisher=publisher_org)
+    api_client.force_authenticate(editor)
+    response = api_client.post(
+        f"/api/v1/twin-models/{model.slug}/versions/",
+        {"version": "1", "file": SimpleUploadedFile("big.json", b"[" + b" " * 5000 + b"]")},
+        format="multipart",
+    )
+    assert response.status_code == 400 and "larger than the limit" in response.json()["file"][0]
+    assert not model.versions.exists()

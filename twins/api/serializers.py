@@ -7,9 +7,11 @@ from accounts.api.serializers import BriefOrganizationSerializer
 from accounts.models import Organization
 from catalog.choices import AccessRights
 from catalog.models import Distribution, Licence
+from catalog.uploads import upload_too_large
 
 from ..choices import Capability, Domain
 from ..models import CityTwin, TwinModel, TwinModelVersion, TwinService, ValidationRun
+from ..services import too_large_message
 
 
 class ValidationIssueSerializer(serializers.Serializer):
@@ -58,7 +60,16 @@ class ModelVersionSerializer(serializers.ModelSerializer):
 class ModelVersionUploadSerializer(serializers.Serializer):
     version = serializers.CharField(max_length=50)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
-    file = serializers.FileField()
+    file = serializers.FileField(required=False)
+
+    def validate(self, attrs):
+        # An oversized upload is cut off while streaming (catalog.uploads): say so, not "required".
+        request = self.context.get("request")
+        if request is not None and upload_too_large(request):
+            raise serializers.ValidationError({"file": [too_large_message()]})
+        if not attrs.get("file"):
+            raise serializers.ValidationError({"file": [_("Choose a file to upload.")]})
+        return attrs
 
 
 class TwinModelSerializer(serializers.ModelSerializer):

@@ -110,7 +110,7 @@ class TwinModelViewSet(viewsets.ModelViewSet):
         if request.method == "GET":
             versions = model.versions.order_by("-created_at", "-pk").select_related("model")
             return Response(ModelVersionSerializer(versions, many=True, context={"request": request}).data)
-        upload = ModelVersionUploadSerializer(data=request.data)
+        upload = ModelVersionUploadSerializer(data=request.data, context={"request": request})
         upload.is_valid(raise_exception=True)
         version = call_service(
             services.model_version_create, model=model, actor=request.user, **upload.validated_data
