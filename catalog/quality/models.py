@@ -62,7 +62,7 @@ class QualityAssessment(models.Model):
     checked_at = models.DateTimeField(null=True, blank=True, help_text=_("Last link and content check."))
 
     class Meta:
-        ordering = ["dataset"]
+        ordering = ["dataset_id"]  # not "dataset": that would join the datasets for their ordering
         verbose_name = _("quality assessment")
         verbose_name_plural = _("quality assessments")
         constraints = [
@@ -142,7 +142,7 @@ class ContentCheck(models.Model):
     checked_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["distribution"]
+        ordering = ["distribution_id"]
         verbose_name = _("content check")
         verbose_name_plural = _("content checks")
 

@@ -11,20 +11,20 @@ import time
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import transaction
 from django.utils import timezone
 
 from catalog.choices import DatasetStatus
 
 from . import compliance, indicators, links
 from .choices import LinkStatus, RunScope, RunStatus, RunTrigger
-from .models import LinkCheck, QualityRun, url_hash
+from .models import LinkCheck, QualityAssessment, QualityRun, url_hash
 from .services import (
     _catalog_changed_on_commit,
     _file_statuses,
-    assess,
     assessment_queryset,
+    assessments_save,
     check_distribution_content,
+    compute_assessment,
     distribution_urls,
     link_results_store,
     link_statuses,
@@ -168,8 +168,6 @@ def _check_contents(batch: list, recorder: RunRecorder, statuses: dict[str, str]
 
 def _verdicts(batch: list, recorder: RunRecorder) -> dict:
     """DCAT-AP verdicts of the datasets whose graph changed since their last validation, in one call."""
-    from .models import QualityAssessment
-
     previous = {
         row["dataset_id"]: row
         for row in QualityAssessment.objects.filter(dataset__in=[d.pk for d in batch]).values(
@@ -208,25 +206,29 @@ def _assess_batch(run: QualityRun, batch: list, recorder: RunRecorder, vocabular
         batch = list(assessment_queryset().filter(pk__in=[dataset.pk for dataset in batch]).order_by("pk"))
     verdicts = _verdicts(batch, recorder)
     now = timezone.now()
+    previous = QualityAssessment.objects.in_bulk([dataset.pk for dataset in batch], field_name="dataset_id")
+    computed = []
     for dataset in batch:
         try:
-            with transaction.atomic():
-                assessment = assess(
-                    dataset=dataset,
-                    vocabulary=vocabulary,
-                    statuses=statuses,
-                    verdict=verdicts[dataset.pk],
-                    now=now,
-                    checked=run.check_links or run.check_content,
-                )
+            assessment = compute_assessment(
+                dataset=dataset,
+                vocabulary=vocabulary,
+                statuses=statuses,
+                verdict=verdicts[dataset.pk],
+                previous=previous.get(dataset.pk),
+                now=now,
+                checked=run.check_links or run.check_content,
+            )
         except Exception as exc:  # noqa: BLE001 — one dataset must not stop the run
             logger.exception("quality assessment failed", extra={"run": run.pk, "dataset": dataset.pk})
             recorder.counts["errored"] += 1
             recorder.log(f"{dataset.slug}: {type(exc).__name__}: {exc}", logging.ERROR)
         else:
-            recorder.counts["datasets_assessed"] += 1
-            recorder.scores.append(assessment.score)
+            computed.append(assessment)
         recorder.done += 1
+    assessments_save(computed)
+    recorder.counts["datasets_assessed"] += len(computed)
+    recorder.scores.extend(assessment.score for assessment in computed)
     recorder.flush()
 
 

@@ -95,6 +95,7 @@ def organization_dashboard(*, organization, user) -> dict:
     snapshots = trend(f"organization:{organization.pk}")
     return {
         "figures": figures,
+        "dimension_rows": _dimension_rows(figures),
         "band_rows": _band_rows(figures),
         "worst": worst,
         "overdue": overdue,
@@ -105,6 +106,15 @@ def organization_dashboard(*, organization, user) -> dict:
         "chart": trend_points(snapshots),
         "drafts": visible.exclude(status=DatasetStatus.PUBLISHED).count(),
     }
+
+
+def _dimension_rows(figures: dict) -> list[dict]:
+    """Mean points per dimension with its label and maximum."""
+    return [
+        {"label": label, "points": figures["dimensions"][key], "max": scoring.DIMENSION_MAX[key]}
+        for key, label in scoring.DIMENSIONS.items()
+        if key in figures["dimensions"]
+    ]
 
 
 def _band_rows(figures: dict) -> list[dict]:
@@ -130,6 +140,7 @@ def programme_dashboard(*, programme) -> dict:
     snapshots = trend(f"programme:{programme.pk}")
     return {
         "figures": figures,
+        "dimension_rows": _dimension_rows(figures),
         "band_rows": _band_rows(figures),
         "rows": rows,
         "trend": snapshots,
