@@ -74,7 +74,11 @@ class ApiTokenForm(BootstrapFormMixin, forms.Form):
     )
     scopes = forms.MultipleChoiceField(
         label=_("Scopes"),
-        choices=[("read", _("Read")), ("write", _("Write"))],
+        choices=[
+            ("read", _("Read: the API's data and metadata")),
+            ("publish", _("Publish: create and change your organisation's datasets")),
+            ("download", _("Download: files of datasets you have access to")),
+        ],
         initial=["read"],
         widget=forms.CheckboxSelectMultiple,
     )

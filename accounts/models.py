@@ -200,3 +200,8 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+    def has_scope(self, scope: str) -> bool:
+        """Whether the token grants `scope` (read, publish, download); "write" is the old "publish"."""
+        scopes = self.scopes or []
+        return scope in scopes or (scope == "publish" and "write" in scopes)

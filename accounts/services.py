@@ -20,7 +20,10 @@ from .models import ApiToken, Invitation, Membership, Organization, User
 
 logger = logging.getLogger(__name__)
 
-TOKEN_SCOPES = ("read", "write")
+# read: GET the API; publish: create and change datasets (REST and CKAN); download: fetch entitled files.
+TOKEN_SCOPES = ("read", "publish", "download")
+# Scope names of earlier versions, still accepted on input: "write" is now "publish".
+LEGACY_SCOPES = {"write": "publish"}
 TOKEN_PREFIX = "tp_"  # noqa: S105 - a public marker, not a secret
 
 
@@ -188,9 +191,10 @@ def api_token_create(
     *, user: User, name: str, scopes: list[str] | None = None, expires_at=None
 ) -> tuple[ApiToken, str]:
     """Create a token and return it with its secret, which is never stored and shown only once."""
-    scopes = ["read", "write"] if scopes is None else sorted(set(scopes))
+    scopes = ["read", "publish"] if scopes is None else scopes
+    scopes = sorted({LEGACY_SCOPES.get(scope, scope) for scope in scopes})
     if not scopes or not set(scopes) <= set(TOKEN_SCOPES):
-        raise ValidationError({"scopes": _("Choose at least one of the scopes: read, write.")})
+        raise ValidationError({"scopes": _("Choose at least one of the scopes: read, publish, download.")})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import OrganizationKind
 from accounts.models import Organization
 
+from . import hooks
 from .choices import AccessRights, DatasetStatus
 from .filters import DATASET_LINKS, DatasetFilterSet
 from .models import Dataset, Distribution, FileType, Frequency, Licence, Theme
@@ -19,7 +20,7 @@ from .search.cache import cached
 
 def dataset_list_queryset(*, user) -> QuerySet[Dataset]:
     """Visible datasets with what a result card or API item shows, in a fixed number of queries."""
-    return (
+    return hooks.get_access().prepare(
         Dataset.objects.visible_to(user)
         .select_related("publisher", "licence", "accrual_periodicity", "quality")
         .prefetch_related(

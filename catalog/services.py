@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organization, User
 
 from .choices import DatasetStatus
+from .hooks import DatasetChange, notify_dataset_changed
 from .models import Dataset, Distribution, FileType, Keyword, Theme
 from .search import search_index_remove, search_index_update
 from .search.cache import catalog_changed
@@ -205,6 +206,7 @@ def dataset_update(
         dataset, None if keywords is None else list(keywords), None if themes is None else list(themes)
     )
     search_index_update([dataset.pk])
+    notify_dataset_changed(dataset=dataset, change=DatasetChange.METADATA_CHANGED, actor=actor)
     return dataset
 
 
@@ -235,6 +237,7 @@ def dataset_publish(*, dataset: Dataset, actor: User) -> Dataset:
     dataset.modified = dataset.modified or now
     dataset.save(update_fields=["status", "published_at", "issued", "modified", "updated_at"])
     logger.info("dataset published", extra={"dataset": dataset.pk})
+    notify_dataset_changed(dataset=dataset, change=DatasetChange.PUBLISHED, actor=actor)
     return dataset
 
 
@@ -248,6 +251,7 @@ def dataset_withdraw(*, dataset: Dataset, actor: User) -> Dataset:
     dataset.status = DatasetStatus.WITHDRAWN
     dataset.save(update_fields=["status", "updated_at"])
     logger.info("dataset withdrawn", extra={"dataset": dataset.pk})
+    notify_dataset_changed(dataset=dataset, change=DatasetChange.WITHDRAWN, actor=actor)
     return dataset
 
 
@@ -333,6 +337,9 @@ def distribution_create(*, dataset: Dataset, actor: User, **fields) -> Distribut
     _touch_dataset(dataset)
     if distribution.file:
         _schedule_inspection(distribution)
+    notify_dataset_changed(
+        dataset=dataset, change=DatasetChange.DISTRIBUTION_ADDED, actor=actor, distribution=distribution
+    )
     return distribution
 
 
@@ -358,6 +365,12 @@ def distribution_update(*, distribution: Distribution, actor: User, **fields) ->
         transaction.on_commit(lambda: _delete_files([old_file]))
     if new_file:
         _schedule_inspection(distribution)
+    notify_dataset_changed(
+        dataset=distribution.dataset,
+        change=DatasetChange.DISTRIBUTION_REPLACED,
+        actor=actor,
+        distribution=distribution,
+    )
     return distribution
 
 
@@ -368,6 +381,7 @@ def distribution_delete(*, distribution: Distribution, actor: User) -> None:
     dataset = distribution.dataset
     distribution.delete()
     _touch_dataset(dataset)
+    notify_dataset_changed(dataset=dataset, change=DatasetChange.DISTRIBUTION_REMOVED, actor=actor)
     transaction.on_commit(lambda: _delete_files(files))
 
 

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Organization
 
-from . import services
+from . import hooks, services
 from .choices import DatasetStatus
 from .dcat.views import dcat_negotiated_response
 from .filters import SORTS
@@ -112,22 +112,25 @@ def dataset_detail(request, slug):
         return rdf
     harvest_locked = dataset_is_harvest_locked(dataset)
     can_edit = not harvest_locked and Dataset.objects.editable_by(request.user).filter(pk=dataset.pk).exists()
+    data_access = hooks.get_access().data_visible_to(request.user, dataset)
     context = {
         "dataset": dataset,
+        "data_access": data_access,
         "distributions": dataset.distributions.all(),
         "can_edit": can_edit,
         "harvest_locked": harvest_locked,
         "geometry_json": json.dumps(_spatial_geometry(dataset)),
         "publish_problems": services.dataset_publish_problems(dataset) if can_edit else {},
-        "schema_org": json_for_script(schema_org_dataset(request, dataset)),
+        "schema_org": json_for_script(schema_org_dataset(request, dataset, data_access=data_access)),
     }
     response = render(request, "catalog/dataset_detail.html", context)
     patch_vary_headers(response, ["Accept"])
     return response
 
 
-def schema_org_dataset(request, dataset: Dataset) -> dict:
-    """schema.org Dataset JSON-LD for search engines (Google Dataset Search)."""
+def schema_org_dataset(request, dataset: Dataset, *, data_access: bool = True) -> dict:
+    """schema.org Dataset JSON-LD for search engines (Google Dataset Search); download links only
+    when the data is open to this user (restricted links never leak)."""
     data = {
         "@context": "https://schema.org/",
         "@type": "Dataset",
@@ -136,7 +139,7 @@ def schema_org_dataset(request, dataset: Dataset) -> dict:
         "url": request.build_absolute_uri(dataset.get_absolute_url()),
         "identifier": dataset.identifier or dataset.uri,
         "keywords": [k.name for k in dataset.keywords.all()],
-        "isAccessibleForFree": True,
+        "isAccessibleForFree": hooks.get_access().dataset_is_open(dataset),
         "publisher": {"@type": "Organization", "name": dataset.publisher.name},
         "distribution": [
             {
@@ -146,7 +149,7 @@ def schema_org_dataset(request, dataset: Dataset) -> dict:
                 "encodingFormat": d.media_type or (d.format.label if d.format else ""),
             }
             for d in dataset.distributions.all()
-            if d.effective_download_url or d.access_url
+            if data_access and (d.effective_download_url or d.access_url)
         ],
     }
     if dataset.licence and dataset.licence.uri:
@@ -169,13 +172,17 @@ def schema_org_dataset(request, dataset: Dataset) -> dict:
 
 
 def distribution_download(request, slug, pk):
-    """Serve an uploaded file as an attachment, only for a dataset the user may see.
-
-    Entitlement checks for non-open access policies plug in here with the marketplace (issue 7).
-    """
+    """Serve an uploaded file as an attachment, only for a dataset the user may see and only when the
+    access layer (catalog.hooks, answered by the marketplace) says the caller is entitled: 404 for
+    anyone else, 429 when a quota is used up. The access layer also records the download."""
     dataset = get_object_or_404(Dataset.objects.visible_to(request.user), slug=slug)
     distribution = get_object_or_404(Distribution, dataset=dataset, pk=pk)
     if not distribution.file:
+        raise Http404
+    decision = hooks.get_access().download(request, dataset, distribution)
+    if not decision.allowed:
+        if decision.status == 429:
+            return HttpResponse(decision.message, status=429, content_type="text/plain; charset=utf-8")
         raise Http404
     content_type = distribution.media_type or mimetypes.guess_type(distribution.file.name)[0]
     response = FileResponse(

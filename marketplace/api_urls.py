@@ -12,6 +12,16 @@ from catalog.api.views import (
     ThemeViewSet,
 )
 from catalog.harvesting.api import HarvestJobViewSet, HarvestSourceViewSet
+from marketplace.api.views import (
+    AccessPolicyViewSet,
+    AccessRequestViewSet,
+    AgreementViewSet,
+    DownloadViewSet,
+    NotificationViewSet,
+    PlanViewSet,
+    SubscriptionViewSet,
+    TokenViewSet,
+)
 from twins.api.urls import ROUTES as TWIN_ROUTES
 from catalog.quality.api.urls import ROUTES as QUALITY_ROUTES
 
@@ -26,6 +36,15 @@ router.register("file-types", FileTypeViewSet, basename="file-type")
 
 router.register("harvest-sources", HarvestSourceViewSet, basename="harvest-source")
 router.register("harvest-jobs", HarvestJobViewSet, basename="harvest-job")
+
+router.register("access-policies", AccessPolicyViewSet, basename="access-policy")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("access-requests", AccessRequestViewSet, basename="access-request")
+router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("subscriptions", SubscriptionViewSet, basename="subscription")
+router.register("notifications", NotificationViewSet, basename="notification")
+router.register("downloads", DownloadViewSet, basename="download")
+router.register("tokens", TokenViewSet, basename="token")
 for prefix, viewset, basename in TWIN_ROUTES:
     router.register(prefix, viewset, basename=basename)
 for prefix, viewset, basename in QUALITY_ROUTES:

@@ -7,3 +7,18 @@ from django.utils.translation import gettext_lazy as _
 class MarketplaceConfig(AppConfig):
     name = "marketplace"
     verbose_name = _("Marketplace")
+
+    def ready(self) -> None:
+        # The catalogue asks (catalog.hooks); the marketplace answers.
+        from catalog import demo, hooks
+
+        from .access import MarketplaceAccess
+        from .demo import load_marketplace_demo
+        from .subscriptions import dataset_changed
+
+        hooks.set_access(MarketplaceAccess())
+        if dataset_changed not in hooks.dataset_changed:
+            hooks.dataset_changed.append(dataset_changed)
+        # After the twins' extension (apps load in INSTALLED_APPS order): datasets exist by then.
+        if load_marketplace_demo not in demo.DEMO_EXTENSIONS:
+            demo.DEMO_EXTENSIONS.append(load_marketplace_demo)

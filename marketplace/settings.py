@@ -238,10 +238,13 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
+        "marketplace.throttling.TokenPlanRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
+        # Per API token; a plan's own API rate replaces it for tokens of its subscribers.
+        "token": env.str("API_THROTTLE_TOKEN", default="600/min"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -253,6 +256,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `kind`: name the exchange's enums after their choices.
+    "ENUM_NAME_OVERRIDES": {
+        "AccessPolicyKindEnum": "marketplace.choices.PolicyKind",
+        "NotificationKindEnum": "marketplace.choices.NotificationKind",
+        "AccessRequestStatusEnum": "marketplace.choices.RequestStatus",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------------
@@ -303,6 +312,18 @@ INVITATION_DAYS = env.int("INVITATION_DAYS", default=14)
 HARVEST_STALE_MINUTES = env.int("HARVEST_STALE_MINUTES", default=10)
 # A tile server for the maps ({z}/{x}/{y} template), e.g. the city's own; empty = plain background.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
+
+# --- Marketplace (access requests, downloads, webhooks) -------------------------------------------
+# Access requests nobody answered expire after this many days (hourly beat task).
+ACCESS_REQUEST_EXPIRY_DAYS = env.int("ACCESS_REQUEST_EXPIRY_DAYS", default=30)
+# Signed download links work for this many seconds.
+DOWNLOAD_URL_MAX_AGE = env.int("DOWNLOAD_URL_MAX_AGE", default=300)
+# A webhook delivery is tried this often (backoff 1, 2, 4 … minutes) before it is marked failed.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
+# The CKAN Action API's rate limits (the DRF throttles cover /api/v1/ only): anonymous per address,
+# signed-in or token callers per user.
+CKAN_THROTTLE_ANON = env.str("CKAN_THROTTLE_ANON", default="300/min")
+CKAN_THROTTLE_USER = env.str("CKAN_THROTTLE_USER", default="1200/min")
 
 # --- Quality checks (catalog.quality) -------------------------------------------------------------
 # The DCAT-AP 3.0.1 SHACL shapes the compliance indicator validates against; empty = the project's

@@ -33,6 +33,7 @@ urlpatterns = [
     path("quality/", include("catalog.quality.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("", include("marketplace.access_urls")),
     path("", include("accounts.urls")),
     path("", include("twins.urls")),
     path("", include("catalog.dcat.urls")),

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from accounts.api.serializers import BriefOrganizationSerializer
 from accounts.models import Organization
+from catalog import hooks
 from catalog.models import Dataset, Distribution, FileType, Frequency, Licence, Theme
 from catalog.uploads import upload_too_large
 
@@ -32,6 +33,15 @@ class FileTypeSerializer(serializers.ModelSerializer):
     class Meta:
         model = FileType
         fields = ["code", "label", "uri", "media_type", "machine_readable", "non_proprietary"]
+
+
+def data_access(context: dict, dataset: Dataset) -> bool:
+    """Whether the caller may see the dataset's data links (asked once per dataset and response)."""
+    answers = context.setdefault("_data_access", {})
+    if dataset.pk not in answers:
+        request = context.get("request")
+        answers[dataset.pk] = hooks.get_access().data_visible_to(getattr(request, "user", None), dataset)
+    return answers[dataset.pk]
 
 
 class DistributionSerializer(serializers.ModelSerializer):
@@ -88,6 +98,13 @@ class DistributionSerializer(serializers.ModelSerializer):
             return None
         return self.context["request"].build_absolute_uri(obj.file_url)
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not data_access(self.context, instance.dataset):
+            # Data behind an access policy: no link for callers without access (the metadata stays).
+            data["access_url"], data["download_url"], data["file_url"] = "", "", None
+        return data
+
     def validate_file(self, upload):
         if upload and upload.size > settings.UPLOAD_MAX_BYTES:
             raise serializers.ValidationError(self._too_large_message())
@@ -118,6 +135,8 @@ class BriefDistributionSerializer(serializers.ModelSerializer):
 
     def get_url(self, obj) -> str:
         url = obj.effective_download_url or obj.access_url
+        if not data_access(self.context, obj.dataset):
+            url = obj.dataset.get_absolute_url()  # where access is requested
         return self.context["request"].build_absolute_uri(url) if url.startswith("/") else url
 
 

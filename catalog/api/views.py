@@ -9,7 +9,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
-from catalog import services
+from catalog import hooks, services
 from catalog.filters import DatasetFilterSet
 from catalog.models import Dataset, Distribution, FileType, Frequency, Licence, Theme
 from catalog.selectors import dataset_count, dataset_facets, dataset_list_queryset
@@ -37,14 +37,13 @@ def call_service(function, **kwargs):
 
 
 class HasWriteScope(permissions.BasePermission):
-    """A token without the "write" scope may only read; sessions are not limited."""
+    """A token without the "publish" scope may only read; sessions are not limited."""
 
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS:
             return True
         token = request.auth
-        scopes = getattr(token, "scopes", None)
-        return scopes is None or "write" in scopes
+        return not hasattr(token, "has_scope") or token.has_scope("publish")
 
 
 class DatasetPagination(LimitOffsetPagination):
@@ -146,8 +145,8 @@ class DistributionViewSet(viewsets.ModelViewSet):
             queryset = queryset.filter(
                 pk__in=Distribution.objects.editable_by(self.request.user).values("pk")
             )
-        return queryset.select_related("dataset", "format", "licence").order_by(
-            "dataset_id", "position", "pk"
+        return hooks.get_access().prepare_distributions(
+            queryset.select_related("dataset", "format", "licence").order_by("dataset_id", "position", "pk")
         )
 
     def perform_create(self, serializer):

@@ -102,8 +102,8 @@ class Context:
     def require_write(self) -> None:
         if self.token is None:
             raise NotAuthorized(_("Writing needs an API token (Authorization or X-CKAN-API-Key header)."))
-        if "write" not in (self.token.scopes or []):
-            raise NotAuthorized(_("This API token may only read: it lacks the write scope."))
+        if not self.token.has_scope("publish"):
+            raise NotAuthorized(_("This API token may only read: it lacks the publish scope."))
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,9 @@ def _published_datasets(user) -> QuerySet[Dataset]:
 
 def _package(ctx: Context, dataset: Dataset) -> dict:
     """The package dict of `dataset` as the caller sees it now (re-read with its relations)."""
-    return package_dict(package_queryset(user=ctx.user).get(pk=dataset.pk), base_url=ctx.base_url)
+    return package_dict(
+        package_queryset(user=ctx.user).get(pk=dataset.pk), base_url=ctx.base_url, viewer=ctx.user
+    )
 
 
 # --- datasets: read ---------------------------------------------------------------------------------
@@ -256,7 +258,10 @@ def package_search(ctx: Context, data: dict) -> dict:
     page = ranked(queryset, text)
     page = page.order_by(*ordering(sort, has_relevance="relevance" in page.query.extra))
 
-    results = [package_dict(dataset, base_url=ctx.base_url) for dataset in page[start : start + rows]]
+    results = [
+        package_dict(dataset, base_url=ctx.base_url, viewer=ctx.user)
+        for dataset in page[start : start + rows]
+    ]
     if fields:
         results = [{name: package.get(name) for name in fields} for package in results]
     facets, search_facets = _facets(queryset, facet_fields, limit=facet_limit, mincount=facet_mincount)
@@ -336,7 +341,7 @@ def package_show(ctx: Context, data: dict) -> dict:
     dataset = _by_name_or_id(package_queryset(user=ctx.user), ident)
     if dataset is None:
         raise NotFound(_("Dataset not found"))
-    return package_dict(dataset, base_url=ctx.base_url)
+    return package_dict(dataset, base_url=ctx.base_url, viewer=ctx.user)
 
 
 @action(read=True)
@@ -365,7 +370,7 @@ def current_package_list_with_resources(ctx: Context, data: dict) -> list[dict]:
         offset = (_int(data, "page", 1, minimum=1) - 1) * limit
     queryset = package_queryset(user=ctx.user).filter(status=DatasetStatus.PUBLISHED)
     datasets = queryset.order_by("-updated_at", "-pk")[offset : offset + limit]
-    return [package_dict(dataset, base_url=ctx.base_url) for dataset in datasets]
+    return [package_dict(dataset, base_url=ctx.base_url, viewer=ctx.user) for dataset in datasets]
 
 
 # --- organisations and groups (EU themes) -------------------------------------------------------------
@@ -454,7 +459,9 @@ def organization_show(ctx: Context, data: dict) -> dict:
             .filter(status=DatasetStatus.PUBLISHED, publisher=organization)
             .order_by("-updated_at", "-pk")[:ROWS_MAX]
         )
-        result["packages"] = [package_dict(dataset, base_url=ctx.base_url) for dataset in datasets]
+        result["packages"] = [
+            package_dict(dataset, base_url=ctx.base_url, viewer=ctx.user) for dataset in datasets
+        ]
     return result
 
 
@@ -508,7 +515,9 @@ def group_show(ctx: Context, data: dict) -> dict:
             .filter(status=DatasetStatus.PUBLISHED, themes=theme)
             .order_by("-updated_at", "-pk")[:ROWS_MAX]
         )
-        result["packages"] = [package_dict(dataset, base_url=ctx.base_url) for dataset in datasets]
+        result["packages"] = [
+            package_dict(dataset, base_url=ctx.base_url, viewer=ctx.user) for dataset in datasets
+        ]
     return result
 
 

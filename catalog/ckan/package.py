@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from accounts.models import Organization
+from catalog import hooks
 from catalog.choices import ADMS_STATUS, AccessRights, DatasetStatus, DistributionStatus
 from catalog.models import Dataset, Distribution, FileType, Frequency, Licence, Theme
 
@@ -57,7 +58,8 @@ WRITABLE_EXTRAS = {
     "theme",
     "version_notes",
 }
-READ_ONLY_EXTRAS = {"uri", "publisher_name", "publisher_uri"}
+# access_policy / access_policy_url describe the marketplace's policy; it is set on the dataset page.
+READ_ONLY_EXTRAS = {"uri", "publisher_name", "publisher_uri", "access_policy", "access_policy_url"}
 
 # Our field names in service errors → CKAN's.
 DATASET_ERROR_FIELDS = {
@@ -101,7 +103,7 @@ _SHA256 = re.compile(r"^(?:sha256:)?([0-9a-fA-F]{64})$")
 
 def package_queryset(*, user) -> QuerySet[Dataset]:
     """Datasets `user` may see, with everything a package dict shows, in a fixed number of queries."""
-    return (
+    return hooks.get_access().prepare(
         Dataset.objects.visible_to(user)
         .select_related("publisher", "licence", "accrual_periodicity")
         .prefetch_related(
@@ -244,10 +246,15 @@ def resource_links(distribution: Distribution, *, base_url: str) -> Links:
     )
 
 
-def resource_dict(distribution: Distribution, dataset: Dataset, *, base_url: str, position: int) -> dict:
+def resource_dict(
+    distribution: Distribution, dataset: Dataset, *, base_url: str, position: int, data_access: bool = True
+) -> dict:
     """A CKAN resource dict; ckanext-dcat's resource fields (access_url, download_url, rights, status,
-    license, language, hash_algorithm) ride along at the top level as it puts them."""
+    license, language, hash_algorithm) ride along at the top level as it puts them. Without
+    `data_access` (a policy the caller is not entitled under) the only link is the dataset's page."""
     links = resource_links(distribution, base_url=base_url)
+    if not data_access:
+        links = Links(url=dataset.uri)
     licence = distribution.licence
     return {
         "id": str(distribution.uuid),
@@ -280,8 +287,9 @@ def resource_dict(distribution: Distribution, dataset: Dataset, *, base_url: str
     }
 
 
-def _extras_output(dataset: Dataset) -> list[dict]:
+def _extras_output(dataset: Dataset, more: dict | None = None) -> list[dict]:
     values: dict[str, str | None] = {
+        **(more or {}),
         "access_rights": AccessRights(dataset.access_rights).uri,
         "conforms_to": json.dumps([dataset.conforms_to]) if dataset.conforms_to else None,
         "contains_personal_data": "true" if dataset.contains_personal_data else "false",
@@ -304,8 +312,13 @@ def _extras_output(dataset: Dataset) -> list[dict]:
     return [{"key": key, "value": value} for key, value in sorted(values.items()) if value is not None]
 
 
-def package_dict(dataset: Dataset, *, base_url: str) -> dict:
-    """The CKAN package dict of a dataset (fetched through `package_queryset`)."""
+def package_dict(dataset: Dataset, *, base_url: str, viewer=None) -> dict:
+    """The CKAN package dict of a dataset (fetched through `package_queryset`), as `viewer` may see it:
+    download and access links of data behind an access policy only for those entitled to it."""
+    access = hooks.get_access()
+    data_access = access.dataset_is_open(dataset) or (
+        viewer is not None and access.data_visible_to(viewer, dataset)
+    )
     licence = dataset.licence
     tags = [keyword.name for keyword in dataset.keywords.all()]
     distributions = list(dataset.distributions.all())
@@ -338,11 +351,13 @@ def package_dict(dataset: Dataset, *, base_url: str) -> dict:
         "num_tags": len(tags),
         "groups": [group_dict(theme) for theme in dataset.themes.all()],
         "resources": [
-            resource_dict(distribution, dataset, base_url=base_url, position=position)
+            resource_dict(
+                distribution, dataset, base_url=base_url, position=position, data_access=data_access
+            )
             for position, distribution in enumerate(distributions)
         ],
         "num_resources": len(distributions),
-        "extras": _extras_output(dataset),
+        "extras": _extras_output(dataset, access.package_extras(dataset)),
         "relationships_as_object": [],
         "relationships_as_subject": [],
     }

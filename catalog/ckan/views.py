@@ -23,6 +23,7 @@ from catalog.uploads import upload_too_large
 
 from . import ActionError, NotAuthorized
 from .actions import ACTIONS, Context
+from .throttle import throttle_wait
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +100,14 @@ def authenticate(request) -> Context:
     return Context(user=user, token=None, base_url=base_url, upload_too_large=too_large)
 
 
+def _throttle_key(context: Context) -> str | None:
+    if context.token is not None:
+        return f"token:{context.token.pk}"
+    if context.user.is_authenticated:
+        return f"user:{context.user.pk}"
+    return None
+
+
 def _bad_request(message: str) -> JsonResponse:
     return JsonResponse(f"Bad request - {message}", status=400, safe=False)
 
@@ -120,6 +129,18 @@ def action(request, name: str):
         return _bad_request(str(exc))
     try:
         context = authenticate(request)
+        wait = throttle_wait(request, user_key=_throttle_key(context))
+        if wait is not None:
+            response = JsonResponse(
+                {
+                    "help": help_url,
+                    "success": False,
+                    "error": {"__type": "Throttled", "message": f"Too many requests: retry in {wait:.0f} s."},
+                },
+                status=429,
+            )
+            response["Retry-After"] = str(int(wait) + 1)
+            return response
         if spec.read:
             result = spec.function(context, data)
         else:

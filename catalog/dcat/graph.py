@@ -22,6 +22,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
 from accounts.choices import OrganizationKind
 from accounts.models import Organization
+from catalog import hooks
 from catalog.choices import ADMS_STATUS, AccessRights, DistributionStatus
 from catalog.models import Dataset, Distribution, Licence
 from catalog.vocabularies import EU
@@ -184,7 +185,7 @@ CATALOG_CONTRIBUTORS: list[Callable] = []
 
 def dataset_queryset(*, user) -> QuerySet[Dataset]:
     """The datasets `user` may see, with everything their graphs show, in a fixed number of queries."""
-    return (
+    return hooks.get_access().prepare(
         Dataset.objects.visible_to(user)
         .select_related("publisher", "licence", "accrual_periodicity")
         .prefetch_related(
@@ -495,7 +496,12 @@ class _Builder:
         node = URIRef(f"{dataset.uri}#distribution-{distribution.uuid}")
         add = self.add
         add(node, RDF.type, DCAT.Distribution)
-        if distribution.file:
+        if not hooks.get_access().dataset_is_open(dataset):
+            # Data behind an access policy: no file or service address in a public feed, the
+            # dataset's page (where access is requested) is the access point.
+            download_url = ""
+            add(node, DCAT.accessURL, _iri(dataset.uri))
+        elif distribution.file:
             # Served through the download view, which checks visibility (and, later, entitlements).
             path = reverse(
                 "catalog:distribution_download", kwargs={"slug": dataset.slug, "pk": distribution.pk}
@@ -503,8 +509,9 @@ class _Builder:
             download_url = settings.SITE_URL + path
         else:
             download_url = distribution.download_url
-        # dcat:accessURL is mandatory: the access point, else the file, else the dataset's own page.
-        add(node, DCAT.accessURL, _iri(distribution.access_url or download_url or dataset.uri))
+        if hooks.get_access().dataset_is_open(dataset):
+            # dcat:accessURL is mandatory: the access point, else the file, else the dataset's own page.
+            add(node, DCAT.accessURL, _iri(distribution.access_url or download_url or dataset.uri))
         if download_url:
             add(node, DCAT.downloadURL, _iri(download_url))
         add(node, DCTERMS.title, _text(distribution.title, lang))
@@ -566,7 +573,8 @@ class _Builder:
         add(permission, ODRL.action, ODRL.use)
         licence = dataset.licence
         licence_types = {term for term, _label in LICENCE_TYPES.get(licence.id, ())} if licence else set()
-        is_public = dataset.access_rights == AccessRights.PUBLIC
+        access = hooks.get_access()
+        is_public = dataset.access_rights == AccessRights.PUBLIC and access.dataset_is_open(dataset)
         if is_public and licence is not None and licence.is_open:
             add(permission, ODRL.action, ODRL.distribute)
         duties = []
@@ -582,6 +590,7 @@ class _Builder:
             prohibition = BNode()
             add(offer, ODRL.prohibition, prohibition)
             add(prohibition, ODRL.action, ODRL.commercialize)
+        access.extend_offer(self.graph, offer, permission, dataset)
         return offer
 
     # --- paging -----------------------------------------------------------------------------------

@@ -256,7 +256,7 @@ def test_token_stores_only_its_hash_and_authenticates(editor):
     assert secret not in str(stored)
     assert stored["key_hash"] == services.hash_secret(secret)
     assert stored["prefix"] == secret[:9]
-    assert stored["scopes"] == ["read", "write"]
+    assert stored["scopes"] == ["publish", "read"]
     assert services.api_token_authenticate(secret) == token
     assert services.api_token_authenticate(secret[:-1]) is None
 
@@ -357,4 +357,7 @@ def test_token_needs_a_known_scope(consumer):
         with pytest.raises(ValidationError):
             api_token_create(user=consumer, name="bad", scopes=scopes)
     token, _secret = api_token_create(user=consumer, name="default")
-    assert token.scopes == ["read", "write"]
+    assert token.scopes == ["publish", "read"]
+    legacy, _secret = api_token_create(user=consumer, name="legacy", scopes=["read", "write"])
+    assert legacy.scopes == ["publish", "read"]
+    assert legacy.has_scope("publish") and not legacy.has_scope("download")

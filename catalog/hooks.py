@@ -1,0 +1,90 @@
+"""Questions the catalogue asks and higher layers answer, registered in their AppConfig.ready().
+
+Imports point down (accounts ← catalog ← twins ← marketplace): the catalogue cannot call the
+marketplace, so it asks here. Without an answer registered, every dataset a user may see is open
+(its files downloadable, its links shown) and no one hears of changes.
+
+* `dataset_changed` — called inside the transaction of a change a subscriber may care about:
+  `callback(dataset=…, change=DatasetChange…, actor=…, distribution=None)`.
+* `access` — the one `Access` answering "may this user get the data?" (the marketplace sets it).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class DatasetChange(models.TextChoices):
+    """What happened to a dataset, as subscribers are told."""
+
+    DISTRIBUTION_ADDED = "distribution_added", "distribution added"
+    DISTRIBUTION_REPLACED = "distribution_replaced", "distribution replaced"
+    DISTRIBUTION_REMOVED = "distribution_removed", "distribution removed"
+    METADATA_CHANGED = "metadata_changed", "metadata changed"
+    PUBLISHED = "published", "published"
+    WITHDRAWN = "withdrawn", "withdrawn"
+
+
+# Called (inside the transaction) after a change of a dataset or one of its distributions.
+dataset_changed: list[Callable] = []
+
+
+def notify_dataset_changed(*, dataset, change: str, actor=None, distribution=None) -> None:
+    """Tell every registered listener about a change (the catalogue's services call this)."""
+    for callback in dataset_changed:
+        callback(dataset=dataset, change=change, actor=actor, distribution=distribution)
+
+
+@dataclass(frozen=True)
+class DownloadDecision:
+    """The answer for one file request: serve it (`allowed`), or answer `status` (404 or 429)."""
+
+    allowed: bool
+    status: int = 404
+    message: str = ""
+    record: Callable | None = None  # called once the file is being served (records the download)
+
+
+class Access:
+    """The default answer (no access layer installed): whatever a user may see, they may download."""
+
+    def dataset_is_open(self, dataset) -> bool:
+        """Whether anyone (also anonymous) may get the dataset's data."""
+        return True
+
+    def data_visible_to(self, user, dataset) -> bool:
+        """Whether `user` may see the dataset's download and access links."""
+        return True
+
+    def download(self, request, dataset, distribution) -> DownloadDecision:
+        """May this request receive the file of `distribution`? (Visibility is already checked.)"""
+        return DownloadDecision(allowed=True)
+
+    def prepare(self, queryset):
+        """`queryset` of datasets made ready for `dataset_is_open()` without a query per row."""
+        return queryset
+
+    def prepare_distributions(self, queryset):
+        """The same for a queryset of distributions (their datasets' policies)."""
+        return queryset
+
+    def extend_offer(self, graph, offer, permission, dataset) -> None:
+        """Add the access policy's terms to the dataset's ODRL offer in DCAT."""
+
+    def package_extras(self, dataset) -> dict:
+        """Extra CKAN package fields (extras) that describe the access policy."""
+        return {}
+
+
+access: Access = Access()
+
+
+def set_access(answer: Access) -> None:
+    """Install the access layer (called once, from the marketplace's AppConfig.ready())."""
+    global access
+    access = answer
+
+
+def get_access() -> Access:
+    return access
