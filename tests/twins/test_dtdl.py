@@ -198,3 +198,23 @@ def test_zip_bomb_is_refused():
 def test_not_json_is_reported():
     report = validate_upload(b"{not json", "x.json", "dtdl")
     assert report.codes("error") == ["json"]
+
+
+def test_validate_model_command(tmp_path, capsys):
+    from django.core.management import call_command
+
+    good = tmp_path / "port.json"
+    good.write_text(json.dumps([BASE, CRANE]))
+    call_command("validate_model", str(good), "--kind", "dtdl")
+    assert "valid: 0 errors" in capsys.readouterr().out
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps([CRANE]))
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("validate_model", str(bad), "--kind", "dtdl", "--json")
+    assert exit_info.value.code == 1
+    assert json.loads(capsys.readouterr().out)["issues"][0]["code"] == "dangling_extends"
+
+
+def test_kinds_without_a_validator_are_stored_as_they_are():
+    report = validate_upload(b"\x00binary FMU", "plant.fmu", "simulation")
+    assert report.outcome == "valid" and report.codes("info") == ["no_validator"]

@@ -185,3 +185,15 @@ def test_outsiders_cannot_edit(publisher_org, other_editor, client_for):
     assert client.get(f"/twins/{twin.slug}/edit/").status_code == 404
     assert client.post(f"/models/{model.slug}/status/", {"action": "withdraw"}).status_code == 404
     assert TwinModel.objects.get(pk=model.pk).status == PublicationStatus.PUBLISHED
+
+
+def test_simulation_model_page(publisher_org, editor, client_for, django_capture_on_commit_callbacks):
+    model = PublishedTwinModelFactory(publisher=publisher_org, slug="flood-sim", kind="simulation")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.model_version_create(
+            model=model, actor=editor, version="1", file=SimpleUploadedFile("plant.fmu", b"\x00\x01 binary")
+        )
+    page = client_for(None).get("/models/flood-sim/")
+    assert (
+        page.status_code == 200 and "Valid" in page.content.decode() and "plant.fmu" in page.content.decode()
+    )
