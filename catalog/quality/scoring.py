@@ -234,7 +234,24 @@ def breakdown(results: dict[str, bool]) -> list[dict]:
     return rows
 
 
-def top_fixes(results: dict[str, bool], limit: int = 5) -> list[Indicator]:
-    """The missed indicators worth the most points, first: what raises the score fastest."""
+ADD_DISTRIBUTION = _("Add a distribution: upload the file or link it, with its format and licence.")
+
+
+def top_fixes(results: dict[str, bool], *, has_distribution: bool = True, limit: int = 6) -> list[Indicator]:
+    """The missed indicators worth the most points, first: what raises the score fastest.
+
+    Without any distribution its indicators collapse into one fix ("add a distribution", worth their
+    sum); a download URL that is missing is asked for before it is asked to answer."""
     missed = [indicator for indicator in INDICATORS if not results.get(indicator.code)]
-    return sorted(missed, key=lambda indicator: -indicator.points)[:limit]
+    if not has_distribution:
+        points = sum(i.points for i in missed if i.level == "distribution")
+        missed = [i for i in missed if i.level != "distribution"]
+        if points:
+            fix = Indicator(
+                "distribution", "accessibility", points, "distribution", _("Distribution"), ADD_DISTRIBUTION
+            )
+            missed.append(fix)
+    elif not results.get("download_url"):
+        missed = [i for i in missed if i.code != "download_url_status"]
+    order = {indicator.code: n for n, indicator in enumerate(INDICATORS)}
+    return sorted(missed, key=lambda indicator: (-indicator.points, order.get(indicator.code, -1)))[:limit]

@@ -118,6 +118,18 @@ def test_top_fixes_are_the_most_valuable_misses():
     assert [i.code for i in scoring.top_fixes(results)] == ["temporal", "contact_point", "rights"]
 
 
+def test_fixes_without_a_distribution_ask_for_one():
+    empty = scoring.score(DatasetFacts(has_keyword=True, has_publisher=True))
+    fixes = scoring.top_fixes(empty.results, has_distribution=False)
+    assert fixes[0].code == "distribution" and fixes[0].fix == scoring.ADD_DISTRIBUTION
+    assert fixes[0].points == sum(i.points for i in scoring.INDICATORS if i.level == "distribution")
+    assert not any(i.level == "distribution" and i.code != "distribution" for i in fixes)
+    # With a distribution but no download URL, the URL is asked for, not its answer.
+    results = scoring.score(DatasetFacts(distributions=[DistributionFacts()])).results
+    codes = [i.code for i in scoring.top_fixes(results, limit=30)]
+    assert "download_url" in codes and "download_url_status" not in codes
+
+
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 
 

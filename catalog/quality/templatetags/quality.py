@@ -51,7 +51,13 @@ def quality_panel(context, dataset):
         "dataset": dataset,
         "assessment": assessment,
         "breakdown": scoring.breakdown(assessment.results) if assessment else [],
-        "fixes": scoring.top_fixes(assessment.results) if assessment and can_check else [],
+        "fixes": (
+            scoring.top_fixes(
+                assessment.results, has_distribution=assessment.best_distribution_id is not None
+            )
+            if assessment and can_check
+            else []
+        ),
         "link_rows": selectors.dataset_link_rows(dataset) if assessment else [],
         "can_check": can_check,
         "active_run": QualityRun.objects.active().filter(dataset=dataset).first() if can_check else None,
