@@ -114,6 +114,11 @@ class QualityAssessmentDetailSerializer(QualityAssessmentSerializer):
 
 
 class QualityRunSerializer(serializers.ModelSerializer):
+    # A plain string (as harvest jobs' brief form): the run-state enum shared by several components
+    # would get an unresolvable schema name.
+    status = serializers.CharField(
+        read_only=True, help_text="queued | running | succeeded | failed | cancelled"
+    )
     dataset = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     percent = serializers.IntegerField(read_only=True, allow_null=True)
