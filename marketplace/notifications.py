@@ -166,26 +166,27 @@ def _recipients(subscription: Subscription) -> list[User]:
 
 
 def _matching_subscriptions(dataset, change: str) -> list[Subscription]:
-    """Subscriptions of the dataset, plus saved searches the (published) dataset now matches."""
+    """Subscriptions of the dataset, plus saved searches the (published) dataset now matches — each
+    search's filters (the search page's FilterSet, in SQL) applied to this one dataset."""
     from django.contrib.auth.models import AnonymousUser
     from django.http import QueryDict
 
+    from catalog.filters import DatasetFilterSet
     from catalog.hooks import DatasetChange
-    from catalog.selectors import dataset_search
+    from catalog.models import Dataset
 
     found = list(Subscription.objects.filter(dataset=dataset).select_related("user", "organization"))
     if dataset.is_published and change in (DatasetChange.PUBLISHED, DatasetChange.METADATA_CHANGED):
+        this_one = Dataset.objects.visible_to(AnonymousUser()).filter(pk=dataset.pk)
         for subscription in Subscription.objects.filter(dataset__isnull=True).select_related(
             "user", "organization"
         ):
+            filterset = DatasetFilterSet(QueryDict(subscription.search_query), queryset=this_one)
             try:
-                _filterset, queryset = dataset_search(
-                    user=AnonymousUser(), params=QueryDict(subscription.search_query)
-                )
-                if queryset.filter(pk=dataset.pk).exists():
+                if filterset.is_valid() and filterset.qs.exists():
                     found.append(subscription)
             except Exception:  # a saved search that no longer parses must not block the others
-                logger.warning("saved search failed", extra={"subscription": subscription.pk})
+                logger.warning("saved search failed", extra={"subscription": subscription.pk}, exc_info=True)
     return found
 
 

@@ -356,7 +356,7 @@ def access_request_create(
 
 def _locked(access_request: AccessRequest) -> AccessRequest:
     return (
-        AccessRequest.objects.select_for_update()
+        AccessRequest.objects.select_for_update(of=("self",))
         .select_related("dataset__publisher", "plan")
         .get(pk=access_request.pk)
     )

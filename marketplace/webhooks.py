@@ -49,7 +49,9 @@ def webhook_delivery_attempt(*, delivery: WebhookDelivery) -> WebhookDelivery:
     after WEBHOOK_MAX_ATTEMPTS, fails it. A refused (private) address fails at once: no retry helps."""
     with transaction.atomic():
         delivery = (
-            WebhookDelivery.objects.select_for_update().select_related("subscription").get(pk=delivery.pk)
+            WebhookDelivery.objects.select_for_update(of=("self",))
+            .select_related("subscription")
+            .get(pk=delivery.pk)
         )
         if delivery.status != DeliveryStatus.PENDING:
             return delivery
