@@ -261,6 +261,12 @@ SPECTACULAR_SETTINGS = {
         "AccessPolicyKindEnum": "marketplace.choices.PolicyKind",
         "NotificationKindEnum": "marketplace.choices.NotificationKind",
         "AccessRequestStatusEnum": "marketplace.choices.RequestStatus",
+        # Datasets, twins and models share the publication states; harvests, quality and validation
+        # runs the run states; twin models and live services have their own kinds.
+        "PublicationStatusEnum": "catalog.choices.DatasetStatus",
+        "JobStatusEnum": "catalog.harvesting.choices.JobStatus",
+        "TwinModelKindEnum": "twins.choices.ModelKind",
+        "TwinServiceKindEnum": "twins.choices.ServiceKind",
     },
 }
 
