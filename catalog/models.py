@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -93,6 +94,8 @@ class Keyword(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # Keywords are matched case-insensitively (services.keyword_rows).
+        indexes = [models.Index(Lower("name"), name="keyword_name_lower")]
 
     def __str__(self) -> str:
         return self.name

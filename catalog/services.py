@@ -10,8 +10,8 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
 from django.db.models.fields.files import FieldFile
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -98,8 +98,9 @@ def _unknown(fields: dict, allowed: set) -> None:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
 
 
-def unique_dataset_slug(title: str, *, exclude_pk: int | None = None) -> str:
-    """A free slug derived from `title` ("traffic-flow", then "traffic-flow-2", …)."""
+def unique_dataset_slug(title: str, *, exclude_pk: int | None = None, taken: Iterable[str] = ()) -> str:
+    """A free slug derived from `title` ("traffic-flow", then "traffic-flow-2", …); `taken` adds slugs
+    that are not in the database yet (a batch being written)."""
     base = slugify(title)[:90].strip("-") or "dataset"
     if connection.vendor == "sqlite":
         # SQLite's case-insensitive LIKE cannot use the slug index (a full scan per new dataset when
@@ -108,7 +109,7 @@ def unique_dataset_slug(title: str, *, exclude_pk: int | None = None) -> str:
         candidates = Dataset.objects.filter(slug__gte=base, slug__lt=base + "\x7f")
     else:
         candidates = Dataset.objects.filter(slug__startswith=base)
-    taken = set(candidates.exclude(pk=exclude_pk).values_list("slug", flat=True))
+    taken = set(candidates.exclude(pk=exclude_pk).values_list("slug", flat=True)) | set(taken)
     if base not in taken and base not in RESERVED_SLUGS:
         return base
     n = 2
@@ -117,31 +118,46 @@ def unique_dataset_slug(title: str, *, exclude_pk: int | None = None) -> str:
     return f"{base}-{n}"
 
 
-def _name_in(names) -> Q:
-    """Case-insensitive `name IN names`."""
-    query = Q(pk__in=[])
-    for name in names:
-        query |= Q(name__iexact=name)
-    return query
-
-
 def keywords_from_names(names: Iterable[str]) -> list[Keyword]:
     """Keyword rows for `names` (trimmed, de-duplicated case-insensitively; an existing keyword keeps
-    its spelling), created as needed."""
+    its spelling), created as needed. Matched on LOWER(name), which has an index."""
+    return list(keyword_rows(names).values())
+
+
+def keyword_rows(names: Iterable[str]) -> dict[str, Keyword]:
+    """Like keywords_from_names, as {lower-case name: row} — for writers of many datasets at once."""
     cleaned: dict[str, str] = {}
     for name in names:
         name = " ".join(str(name).split())[:100]
         if name:
             cleaned.setdefault(name.lower(), name)
     if not cleaned:
-        return []
-    existing = {k.name.lower() for k in Keyword.objects.filter(_name_in(cleaned.values()))}
-    missing = [Keyword(name=name) for key, name in cleaned.items() if key not in existing]
-    Keyword.objects.bulk_create(missing, ignore_conflicts=True)
-    found: dict[str, Keyword] = {}
-    for keyword in Keyword.objects.filter(_name_in(cleaned.values())).order_by("pk"):
-        found.setdefault(keyword.name.lower(), keyword)
-    return list(found.values())
+        return {}
+
+    def lookup() -> dict[str, Keyword]:
+        found: dict[str, Keyword] = {}
+        keys = list(cleaned)
+        for start in range(0, len(keys), 500):
+            rows = (
+                Keyword.objects.annotate(lower_name=Lower("name"))
+                .filter(lower_name__in=keys[start : start + 500])
+                .order_by("pk")
+            )
+            for keyword in rows:
+                found.setdefault(keyword.lower_name, keyword)
+        return found
+
+    found = lookup()
+    missing = [Keyword(name=name) for key, name in cleaned.items() if key not in found]
+    if missing:
+        Keyword.objects.bulk_create(missing, ignore_conflicts=True)
+        found = lookup()
+        # The database's LOWER() may fold only ASCII: a name it cannot match was kept by the unique
+        # constraint on the exact spelling, which finds it.
+        rest = {cleaned[key]: key for key in cleaned if key not in found}
+        for keyword in Keyword.objects.filter(name__in=list(rest)):
+            found[rest[keyword.name]] = keyword
+    return found
 
 
 def _apply_spatial(dataset: Dataset) -> None:

@@ -55,6 +55,11 @@ def _as_list(value) -> list:
     return [value]
 
 
+def package_guid(package: dict) -> str:
+    """A package's GUID: its id, else its name."""
+    return str(package.get("id") or package.get("name") or "").strip()
+
+
 def package_to_record(package: dict, *, base_url: str = "") -> Record:
     """Map one CKAN package dict to a Record (GUID = the package id, else its name)."""
     warnings: list[str] = []
@@ -68,7 +73,7 @@ def package_to_record(package: dict, *, base_url: str = "") -> Record:
                     return _json_value(value)
         return None
 
-    guid = str(package.get("id") or package.get("name") or "").strip()
+    guid = package_guid(package)
     fields: dict = {}
     fields["title"] = mapping.clean_text(
         package.get("title") or package.get("name") or guid,

@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
@@ -26,6 +27,26 @@ from catalog.validators import (
     validate_markdown,
 )
 from catalog.vocabularies import EU, FILE_TYPES, FREQUENCIES, LICENCES, THEMES
+
+# Bump when the mapping changes what it makes of the same remote record: every record is then mapped
+# again on the next harvest (the raw-record hash that lets an unchanged record skip mapping includes it).
+MAPPING_VERSION = 1
+
+# Fields the mappers (ckan.py, dcat.py) pass through the model's own validators already — every URL
+# through clean_url (safe_url_validator, MAX_URL), every description through clean_markdown
+# (validate_markdown), every geometry through geometry_from_geojson (validate_geojson_geometry): the
+# bulk write need not run them a second time.
+PREVALIDATED_FIELDS = frozenset(
+    {
+        "landing_page",
+        "conforms_to",
+        "original_uri",
+        "access_url",
+        "download_url",
+        "description",
+        "spatial_geojson",
+    }
+)
 
 # Field lengths of catalog.models.Dataset / Distribution.
 MAX_TITLE = 250
@@ -55,8 +76,9 @@ class Record:
             "distributions": self.distributions,
         }
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
+        """Computed once: a record is not changed after mapping."""
         return content_hash(self.content())
 
 

@@ -187,7 +187,14 @@ class HarvestItem(models.Model):
         "catalog.Dataset", on_delete=models.SET_NULL, null=True, blank=True, related_name="harvest_items"
     )
     status = models.CharField(max_length=10, choices=ItemStatus.choices, default=ItemStatus.ACTIVE)
-    content_hash = models.CharField(max_length=64, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True, help_text=_("Hash of the mapped record."))
+    raw_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "Hash of the remote record as received (and of the mapping's version): equal means skip."
+        ),
+    )
     original = models.TextField(blank=True, help_text=_("The remote record as received (JSON or RDF)."))
     warnings = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)

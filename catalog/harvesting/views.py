@@ -1,5 +1,7 @@
 """Harvesting pages for site admins and admins of the owning organisation: sources, jobs (live), items."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -150,4 +152,16 @@ def item_detail(request, pk):
         ).select_related("source", "dataset", "last_job"),
         pk=pk,
     )
-    return render(request, "catalog/harvesting/item_detail.html", {"item": item})
+    return render(
+        request, "catalog/harvesting/item_detail.html", {"item": item, "original": _readable(item.original)}
+    )
+
+
+def _readable(original: str) -> str:
+    """The original record for reading: JSON (stored compact) indented; RDF as it is."""
+    if original.startswith("{"):
+        try:
+            return json.dumps(json.loads(original), ensure_ascii=False, indent=2)
+        except ValueError:
+            pass  # a record cut at the size limit: shown as stored
+    return original

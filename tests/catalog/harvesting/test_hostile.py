@@ -193,13 +193,14 @@ def test_sweeper_leaves_live_jobs_alone(ckan_source):
     assert harvest_jobs_sweep(stale_minutes=10) == {"requeued": [], "failed": [], "resent": []}
 
 
-def test_cancel_a_running_job_stops_between_items(ckan_source, monkeypatch):
+def test_cancel_a_running_job_stops_between_batches(ckan_source, monkeypatch):
     from catalog.harvesting import runner
     from catalog.harvesting.services import harvest_job_create
 
     job, _created = harvest_job_create(source=ckan_source, enqueue=False)
     HarvestJob.objects.filter(pk=job.pk).update(cancel_requested=True)
     monkeypatch.setattr(runner, "HEARTBEAT_SECONDS", 0)
+    monkeypatch.setattr(runner, "BATCH", 1)
     runner.harvest_job_execute(job=job)
     job.refresh_from_db()
     assert job.status == JobStatus.CANCELLED and job.added == 1
