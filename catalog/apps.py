@@ -14,3 +14,23 @@ class CatalogConfig(AppConfig):
         from .services import organization_datasets_reindex
 
         hooks.organization_changed.append(organization_datasets_reindex)
+        self._register_quality_facet()
+
+    @staticmethod
+    def _register_quality_facet() -> None:
+        """The quality band facet in the search facet index, when the quality checks are installed."""
+        from django.apps import apps
+        from django.db.models import Count, Max
+
+        from .search.index import LINK_SOURCES, LinkSource
+
+        if not apps.is_installed("catalog.quality"):
+            return
+        from .quality.models import QualityAssessment
+
+        LINK_SOURCES["quality"] = LinkSource(
+            pairs=lambda: QualityAssessment.objects.values_list("dataset_id", "band"),
+            token=lambda: tuple(
+                QualityAssessment.objects.aggregate(Max("assessed_at"), Count("pk")).values()
+            ),
+        )

@@ -19,6 +19,7 @@ from .choices import DatasetStatus
 from .models import Dataset, Distribution
 from .search import parse, search_backend
 
+
 @dataclass(frozen=True)
 class DatasetLink:
     """Objects of a higher layer linked to datasets (e.g. the twins built on them), registered from that
@@ -136,7 +137,9 @@ class DatasetFilterSet(django_filters.FilterSet):
         related=(Dataset.keywords.through, "dataset_id", "keyword__name"),
     )
     frequency = MultiValueFilter(label=_("Update frequency"), field_name="accrual_periodicity_id")
-    twin = MultiValueFilter(label=_("Digital twin"), field_name="twin", related=("twin", "dataset_id", "value"))
+    twin = MultiValueFilter(
+        label=_("Digital twin"), field_name="twin", related=("twin", "dataset_id", "value")
+    )
     quality = MultiValueFilter(label=_("Quality"), field_name="quality__band")
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=DatasetStatus.choices)
     open = django_filters.BooleanFilter(label=_("Open licence"), field_name="licence__is_open")

@@ -1,5 +1,7 @@
 """Reads shared by pages, API and exports — each starts from `visible_to(user)`."""
 
+import threading
+import time
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
@@ -16,6 +18,9 @@ from .choices import AccessRights, DatasetStatus
 from .filters import DATASET_LINKS, DatasetFilterSet
 from .models import Dataset, Distribution, FileType, Frequency, Licence, Theme
 from .search.cache import cached
+from .search.engine import IndexedSearch
+from .search.index import get_index
+from .search.index import lock as index_lock
 
 
 def dataset_list_queryset(*, user) -> QuerySet[Dataset]:
@@ -95,30 +100,34 @@ FACETS = [
 ]
 
 
+# Facets whose values are codes of a seeded vocabulary: (model, label field).
+_VOCABULARIES = {
+    "theme": (Theme, "label"),
+    "licence": (Licence, "title"),
+    "format": (FileType, "label"),
+    "frequency": (Frequency, "label"),
+}
+_vocabulary_cache: dict = {}
+VOCABULARY_LABELS_SECONDS = 300
+
+
+def _vocabulary_labels(model, field_name: str) -> dict[str, str]:
+    """{code: English label} of a vocabulary, kept for a few minutes (seeded data, rarely changed)."""
+    entry = _vocabulary_cache.get(model)
+    if entry is None or time.monotonic() - entry[0] > VOCABULARY_LABELS_SECONDS:
+        entry = (time.monotonic(), dict(model.objects.values_list("pk", field_name)))
+        _vocabulary_cache[model] = entry
+    return entry[1]
+
+
 def _facet_labels(facet: Facet, values: list[str]) -> dict[str, str]:
     """Display labels for facet values (vocabulary labels are stored in English, translated here)."""
     if facet.key == "publisher":
         return dict(Organization.objects.filter(slug__in=values).values_list("slug", "name"))
-    if facet.key == "theme":
-        return {
-            code: gettext(label)
-            for code, label in Theme.objects.filter(code__in=values).values_list("code", "label")
-        }
-    if facet.key == "licence":
-        return {
-            pk: gettext(title)
-            for pk, title in Licence.objects.filter(pk__in=values).values_list("pk", "title")
-        }
-    if facet.key == "format":
-        return {
-            code: gettext(label)
-            for code, label in FileType.objects.filter(code__in=values).values_list("code", "label")
-        }
-    if facet.key == "frequency":
-        return {
-            code: gettext(label)
-            for code, label in Frequency.objects.filter(code__in=values).values_list("code", "label")
-        }
+    vocabulary = _VOCABULARIES.get(facet.key)
+    if vocabulary is not None:
+        labels = _vocabulary_labels(*vocabulary)
+        return {value: gettext(labels[value]) for value in values if value in labels}
     if facet.key == "quality":
         from .quality.choices import Band
 
@@ -133,8 +142,29 @@ def _facet_labels(facet: Facet, values: list[str]) -> dict[str, str]:
 def dataset_facets(*, user, params) -> dict[str, list[FacetValue]]:
     """Counts per facet value among the datasets `user` may see, each facet counted with every *other*
     filter applied (so choosing a theme still shows how many datasets the other themes have).
-    Cached per query, visibility scope and catalogue version (catalog.search.cache)."""
+
+    From the facet index when it is available (catalog.search.index); otherwise in SQL, cached per
+    query, visibility scope and catalogue version (catalog.search.cache)."""
+    search = indexed_search(user=user, params=params)
+    if search is not None:
+        specs = [(facet.key, facet.limit, _chosen(params, facet.key)) for facet in FACETS]
+        with index_lock():
+            counted = search.facet_counts(specs)
+        return {facet.key: _facet_values(facet, counted[facet.key], params) for facet in FACETS}
     return cached("facets", user, params, lambda: _count_facets(user=user, params=params))
+
+
+def _chosen(params, key: str) -> set[str]:
+    return set(params.getlist(key)) if hasattr(params, "getlist") else set()
+
+
+def _facet_values(facet: Facet, counted: list[tuple[str, int]], params) -> list[FacetValue]:
+    chosen = _chosen(params, facet.key)
+    # A chosen value stays listed (to be unticked) even when no dataset has it any more.
+    missing = chosen - {value for value, _n in counted}
+    counted = counted + [(value, 0) for value in sorted(missing)]
+    labels = _facet_labels(facet, [value for value, _n in counted])
+    return [FacetValue(v, labels.get(v, v), n, v in chosen) for v, n in counted]
 
 
 class CountedPaginator(Paginator):
@@ -147,6 +177,8 @@ class CountedPaginator(Paginator):
 
 def dataset_count(*, user, params, queryset) -> int:
     """The number of results of a search (cached like the facets)."""
+    if isinstance(queryset, SearchResults):
+        return len(queryset)
     return cached("count", user, params, lambda: queryset.order_by().count())
 
 
@@ -163,18 +195,72 @@ def _count_facets(*, user, params) -> dict[str, list[FacetValue]]:
             filterset = DatasetFilterSet(others, queryset=Dataset.objects.visible_to(user))
             bases[signature] = filterset.matching.order_by().values("pk")
         counted = [(str(row["value"]), row["n"]) for row in facet.rows(bases[signature])]
-        chosen = set(params.getlist(facet.key)) if hasattr(params, "getlist") else set()
-        # A chosen value stays listed (to be unticked) even when no dataset has it any more.
-        missing = chosen - {value for value, _n in counted}
-        counted += [(value, 0) for value in sorted(missing)]
-        labels = _facet_labels(facet, [value for value, _n in counted])
-        facets[facet.key] = [FacetValue(v, labels.get(v, v), n, v in chosen) for v, n in counted]
+        facets[facet.key] = _facet_values(facet, counted, params)
     return facets
 
 
-def dataset_search(*, user, params) -> tuple[DatasetFilterSet, QuerySet[Dataset]]:
-    """The shared filters and search over what `user` may see, in the requested order."""
+_last_search = threading.local()
+
+
+def indexed_search(*, user, params) -> "IndexedSearch | None":
+    """The search evaluated on the facet index, or None when SQL must answer (no index yet, an open
+    transaction, invalid parameters). Remembered for the rest of the request's thread."""
+    index = get_index()
+    if index is None:
+        return None
+    key = (
+        getattr(user, "pk", None),
+        getattr(user, "is_superuser", False),
+        params.urlencode() if hasattr(params, "urlencode") else repr(sorted(params.items())),
+        index.version,
+        id(index),
+    )
+    remembered = getattr(_last_search, "value", None)
+    if remembered is not None and remembered[0] == key:
+        return remembered[1]
+    filterset = DatasetFilterSet(params, queryset=Dataset.objects.none())
+    if not filterset.is_valid():
+        return None
+    with index_lock():
+        search = IndexedSearch(index, user=user, data=filterset.form.cleaned_data)
+    search.sort = filterset.effective_sort
+    _last_search.value = (key, search)
+    return search
+
+
+class SearchResults:
+    """The results of an indexed search as a sliceable sequence (Paginator and DRF paging accept it):
+    a slice is one page of ids from the index, then its datasets in one batch of queries."""
+
+    def __init__(self, search, *, user):
+        self.search = search
+        self.user = user
+        self._count = search.count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def count(self) -> int:
+        return self._count
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice):
+            return self[item : item + 1][0]
+        start = item.start or 0
+        stop = self._count if item.stop is None else min(item.stop, self._count)
+        with index_lock():
+            ids = self.search.page(sort=self.search.sort, offset=start, limit=stop - start)
+        found = dataset_list_queryset(user=self.user).in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
+
+
+def dataset_search(*, user, params) -> tuple[DatasetFilterSet, "QuerySet[Dataset] | SearchResults"]:
+    """The shared filters and search over what `user` may see, in the requested order: results from
+    the facet index when it is available, else the FilterSet's SQL."""
     filterset = DatasetFilterSet(params, queryset=dataset_list_queryset(user=user))
+    search = indexed_search(user=user, params=params)
+    if search is not None:
+        return filterset, SearchResults(search, user=user)
     return filterset, filterset.qs
 
 

@@ -319,18 +319,6 @@ HARVEST_STALE_MINUTES = env.int("HARVEST_STALE_MINUTES", default=10)
 # A tile server for the maps ({z}/{x}/{y} template), e.g. the city's own; empty = plain background.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 
-# --- Marketplace (access requests, downloads, webhooks) -------------------------------------------
-# Access requests nobody answered expire after this many days (hourly beat task).
-ACCESS_REQUEST_EXPIRY_DAYS = env.int("ACCESS_REQUEST_EXPIRY_DAYS", default=30)
-# Signed download links work for this many seconds.
-DOWNLOAD_URL_MAX_AGE = env.int("DOWNLOAD_URL_MAX_AGE", default=300)
-# A webhook delivery is tried this often (backoff 1, 2, 4 … minutes) before it is marked failed.
-WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
-# The CKAN Action API's rate limits (the DRF throttles cover /api/v1/ only): anonymous per address,
-# signed-in or token callers per user.
-CKAN_THROTTLE_ANON = env.str("CKAN_THROTTLE_ANON", default="300/min")
-CKAN_THROTTLE_USER = env.str("CKAN_THROTTLE_USER", default="1200/min")
-
 # --- Quality checks (catalog.quality) -------------------------------------------------------------
 # The DCAT-AP 3.0.1 SHACL shapes the compliance indicator validates against; empty = the project's
 # ../shared/data/dcat-ap-3.0.1. Without them compliance is reported as "not checked".
@@ -346,3 +334,18 @@ QUALITY_LINKS = {
 QUALITY_LINK_BROKEN_AFTER = env.int("QUALITY_LINK_BROKEN_AFTER", default=3)
 # A running quality run silent for this long is re-queued (once) or failed by the sweeper.
 QUALITY_STALE_MINUTES = env.int("QUALITY_STALE_MINUTES", default=15)
+# Search counts, facets and pages from each web process's in-memory facet index (catalog.search.index),
+# built in the background on the first search; false = every search in SQL.
+SEARCH_FACET_INDEX = env.bool("SEARCH_FACET_INDEX", default=True)
+
+# --- Marketplace (access requests, downloads, webhooks) -------------------------------------------
+# Access requests nobody answered expire after this many days (hourly beat task).
+ACCESS_REQUEST_EXPIRY_DAYS = env.int("ACCESS_REQUEST_EXPIRY_DAYS", default=30)
+# Signed download links work for this many seconds.
+DOWNLOAD_URL_MAX_AGE = env.int("DOWNLOAD_URL_MAX_AGE", default=300)
+# A webhook delivery is tried this often (backoff 1, 2, 4 … minutes) before it is marked failed.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
+# The CKAN Action API's rate limits (the DRF throttles cover /api/v1/ only): anonymous per address,
+# signed-in or token callers per user.
+CKAN_THROTTLE_ANON = env.str("CKAN_THROTTLE_ANON", default="300/min")
+CKAN_THROTTLE_USER = env.str("CKAN_THROTTLE_USER", default="1200/min")

@@ -180,6 +180,19 @@ def _test_settings(request, settings, tmp_path, _static_root):
         settings.MEDIA_ROOT = tmp_path / "media"
         settings.MEDIA_ROOT.mkdir()
     settings.OUTBOUND_FETCH_ALLOWED_NETWORKS = list(LOOPBACK_NETWORKS)
+    # The search facet index is built inline, and trusted inside the test's transaction.
+    settings.SEARCH_INDEX_BUILD_INLINE = True
+    settings.SEARCH_INDEX_IN_TRANSACTIONS = True
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_index():
+    """Every test starts without a facet index (it is built from the test's own data when searched)."""
+    from catalog.search import index
+
+    index.reset()
+    yield
+    index.reset()
 
 
 @pytest.fixture(autouse=True)

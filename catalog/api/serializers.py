@@ -225,7 +225,9 @@ class DatasetSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        data["publisher"] = BriefOrganizationSerializer(instance.publisher).data
+        # One brief serializer for every item of a list (building one per item costs its fields).
+        brief = self.__dict__.setdefault("_brief_publisher", BriefOrganizationSerializer())
+        data["publisher"] = brief.to_representation(instance.publisher)
         return data
 
     def get_url(self, obj) -> str:

@@ -50,6 +50,11 @@ class SearchBackend:
         Not for subqueries: it joins the index table by name."""
         raise NotImplementedError
 
+    def ranked_ids(self, query: ParsedQuery) -> list[int]:
+        """The ids of every dataset matching `query`, best first (ties: newer id first) — whatever
+        their visibility: the caller filters (the facet index)."""
+        raise NotImplementedError
+
 
 class PostgresBackend(SearchBackend):
     vendor = "postgresql"
@@ -99,6 +104,18 @@ class PostgresBackend(SearchBackend):
             [self.config, tsquery],
         )
         return queryset.filter(pk__in=matching)
+
+    def ranked_ids(self, query: ParsedQuery) -> list[int]:
+        tsquery = to_tsquery(query)
+        if not tsquery:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT dataset_id FROM catalog_dataset_search, to_tsquery(%s::regconfig, %s) query "
+                "WHERE document @@ query ORDER BY ts_rank_cd(document, query) DESC, dataset_id DESC",
+                [self.config, tsquery],
+            )
+            return [row[0] for row in cursor.fetchall()]
 
     def rank(self, queryset: QuerySet, query: ParsedQuery) -> QuerySet:
         tsquery = to_tsquery(query)
@@ -162,6 +179,18 @@ class SqliteBackend(SearchBackend):
             "SELECT rowid FROM catalog_dataset_fts WHERE catalog_dataset_fts MATCH %s", [expression]
         )
         return queryset.filter(pk__in=matching)
+
+    def ranked_ids(self, query: ParsedQuery) -> list[int]:
+        expression = to_fts5(query)
+        if not expression:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid FROM catalog_dataset_fts WHERE catalog_dataset_fts MATCH %s "  # noqa: S608
+                f"ORDER BY bm25(catalog_dataset_fts, {self.weights}), rowid DESC",
+                [expression],
+            )
+            return [row[0] for row in cursor.fetchall()]
 
     def rank(self, queryset: QuerySet, query: ParsedQuery) -> QuerySet:
         expression = to_fts5(query)

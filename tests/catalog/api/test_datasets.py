@@ -152,14 +152,18 @@ def test_list_query_count_does_not_grow_with_the_page(
             DistributionFactory(dataset=dataset, format=file_type("JSON"))
 
     make(5)
+    api_client.get(LIST)  # builds the search facet index (its refreshes are not per page)
     with django_assert_max_num_queries(12) as few:
         assert api_client.get(LIST, {"facets": "false"}).data["count"] == 5
     with django_assert_max_num_queries(12 + 2 * 8) as few_with_facets:  # a count and a label query per facet
         api_client.get(LIST)
+    # (read now: a later request resets the connection's query log the counts are taken from)
+    few, few_with_facets = len(few.captured_queries), len(few_with_facets.captured_queries)
     make(20)
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    api_client.get(LIST)  # the index reads the new datasets
+    with django_assert_max_num_queries(few):
         assert len(api_client.get(LIST, {"facets": "false"}).data["results"]) == 20
-    with django_assert_max_num_queries(len(few_with_facets.captured_queries)):
+    with django_assert_max_num_queries(few_with_facets):
         api_client.get(LIST)
 
 
