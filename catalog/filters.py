@@ -25,10 +25,12 @@ class DatasetLink:
     """Objects of a higher layer linked to datasets (e.g. the twins built on them), registered from that
     layer's AppConfig.ready() so that the catalogue can filter and facet by them without importing it.
     `rows()` gives link rows with `dataset_id` and a `value` (the object's slug), only of objects everyone
-    may see; `labels(values)` maps values to display names."""
+    may see; `labels(values)` maps values to display names; `token()` (optional) is a cheap value that
+    changes whenever the rows may have (for caches and indexes of the facet)."""
 
     rows: Callable
     labels: Callable
+    token: Callable | None = None
 
 
 # key (a query parameter and facet key, e.g. "twin") → DatasetLink

@@ -15,9 +15,11 @@ class TwinsConfig(AppConfig):
 
         from .dcat import contribute_models
         from .demo import load_twins_demo
-        from .hooks import twin_facet_labels, twin_facet_rows
+        from .hooks import twin_facet_labels, twin_facet_rows, twin_facet_token
 
-        DATASET_LINKS["twin"] = DatasetLink(rows=twin_facet_rows, labels=twin_facet_labels)
+        DATASET_LINKS["twin"] = DatasetLink(
+            rows=twin_facet_rows, labels=twin_facet_labels, token=twin_facet_token
+        )
         if contribute_models not in graph.CATALOG_CONTRIBUTORS:
             graph.CATALOG_CONTRIBUTORS.append(contribute_models)
         if load_twins_demo not in demo.DEMO_EXTENSIONS:

@@ -99,3 +99,15 @@ def test_ckan_api_counts_only_datasets(client, linked, publisher_org):
     result = client.get("/api/3/action/package_search", {"rows": 100}).json()["result"]
     assert result["count"] == 3
     assert not any(p["name"] in ("hidden-model", "secret-twin") for p in result["results"])
+
+
+def test_twin_facet_token_changes_with_links_and_status(linked, editor):
+    from catalog.filters import DATASET_LINKS
+
+    token = DATASET_LINKS["twin"].token
+    port, _draft = linked
+    before = token()
+    services.twin_set_links(twin=port, actor=editor, datasets=[])
+    after_links = token()
+    services.twin_set_status(twin=port, actor=editor, status=PublicationStatus.WITHDRAWN)
+    assert len({before, after_links, token()}) == 3
