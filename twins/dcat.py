@@ -11,7 +11,16 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, XSD
 
 from catalog.choices import AccessRights
-from catalog.dcat.graph import DCAT, SPDX, _datetime, _iri, _text, iana_media_type_uri
+from catalog.dcat.graph import (
+    DCAT,
+    SPDX,
+    _Builder,
+    _datetime,
+    _iri,
+    _new_graph,
+    _text,
+    iana_media_type_uri,
+)
 
 from .access import may_download
 from .models import TwinModel, TwinModelVersion
@@ -86,6 +95,13 @@ def _distribution(builder, model: TwinModel, version: TwinModelVersion, lang: st
     if licence is not None:
         add(node, DCTERMS.license, licence)
     return node
+
+
+def model_graph(model: TwinModel):
+    """The DCAT-AP description of one model (a dcat:Dataset with its newest version as distribution)."""
+    graph = _new_graph()
+    model_node(_Builder(graph), model)
+    return graph
 
 
 def contribute_models(builder) -> list[URIRef]:

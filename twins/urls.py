@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from catalog.dcat import urls as _dcat_urls  # noqa: F401 - registers the "rdfformat" path converter
+
 from . import views
 
 app_name = "twins"
@@ -21,6 +23,7 @@ urlpatterns = [
     path("twins/<slug:slug>/services/<int:pk>/check/", views.twin_service_check, name="twin_service_check"),
     path("models/", views.model_list, name="model_list"),
     path("models/new/", views.model_create, name="model_create"),
+    path("models/<slug:slug>.<rdfformat:fmt>", views.model_dcat, name="model_dcat"),
     path("models/<slug:slug>/", views.model_detail, name="model_detail"),
     path("models/<slug:slug>/edit/", views.model_edit, name="model_edit"),
     path("models/<slug:slug>/upload/", views.model_upload, name="model_upload"),

@@ -313,6 +313,16 @@ def _model_page(request, model: TwinModel, version: TwinModelVersion | None):
     return render(request, "twins/model_detail.html", context)
 
 
+def model_dcat(request, slug, fmt):
+    """One model in DCAT-AP (Turtle, RDF/XML, JSON-LD, N-Triples); 404 when the user may not see it."""
+    from catalog.dcat.views import rdf_response
+
+    from .dcat import model_graph
+
+    model = get_object_or_404(model_list_queryset(user=request.user), slug=slug)
+    return rdf_response(model_graph(model), fmt)
+
+
 def model_download(request, slug, pk):
     """A version's file as an attachment — only for a model the user may see and is entitled to."""
     model = get_object_or_404(TwinModel.objects.visible_to(request.user), slug=slug)

@@ -111,3 +111,27 @@ def test_twin_facet_token_changes_with_links_and_status(linked, editor):
     after_links = token()
     services.twin_set_status(twin=port, actor=editor, status=PublicationStatus.WITHDRAWN)
     assert len({before, after_links, token()}) == 3
+
+
+def test_one_model_in_dcat_passes_the_shapes(client, publisher_org):
+    from pathlib import Path
+
+    from django.conf import settings
+    from pyshacl import validate
+
+    model = PublishedTwinModelFactory(publisher=publisher_org, slug="port-dtdl", keywords=["port"])
+    ModelVersionFactory(model=model, version="2.0")
+    response = client.get("/models/port-dtdl.ttl")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/turtle")
+    graph = Graph().parse(data=response.content, format="turtle")
+    assert (URIRef(model.uri), RDF.type, DCAT.Dataset) in graph
+    shapes_dir = Path(settings.BASE_DIR).parent / "shared" / "data" / "dcat-ap-3.0.1"
+    if not shapes_dir.is_dir():
+        pytest.skip("the DCAT-AP shapes are not here (../shared is absent)")
+    shapes = Graph()
+    for name in ("shapes.ttl", "range.ttl"):
+        shapes.parse(shapes_dir / name, format="turtle")
+    conforms, _report, text = validate(
+        data_graph=graph, shacl_graph=shapes, inference="none", allow_warnings=True
+    )
+    assert conforms, text

@@ -197,3 +197,29 @@ def test_simulation_model_page(publisher_org, editor, client_for, django_capture
     assert (
         page.status_code == 200 and "Valid" in page.content.decode() and "plant.fmu" in page.content.decode()
     )
+
+
+def test_admin_pages(client_for, admin_user, publisher_org):
+    model = PublishedTwinModelFactory(publisher=publisher_org)
+    version = ModelVersionFactory(model=model)
+    run = version.runs.create()
+    twin = PublishedCityTwinFactory(owner=publisher_org)
+    client = client_for(admin_user)
+    for url in (
+        "/admin/twins/citytwin/",
+        f"/admin/twins/citytwin/{twin.pk}/change/",
+        "/admin/twins/twinmodel/",
+        f"/admin/twins/twinmodel/{model.pk}/change/",
+        "/admin/twins/validationrun/",
+        f"/admin/twins/validationrun/{run.pk}/change/",
+    ):
+        assert client.get(url).status_code == 200, url
+
+
+def test_run_progress_fragment_for_htmx(publisher_org, member, client_for):
+    model = TwinModelFactory(publisher=publisher_org)
+    run = ModelVersionFactory(model=model).runs.create()
+    response = client_for(member).get(run.get_absolute_url(), {"part": "progress"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200 and 'id="run-progress"' in body and "<html" not in body
+    assert 'hx-trigger="every 1s"' in body  # still queued: the fragment keeps polling
