@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
 
+from . import hooks
 from .choices import DatasetStatus
 from .models import Dataset, Distribution, Theme
 from .search import search_index_update
@@ -177,6 +178,39 @@ class _Prepared:
     dataset: Dataset
     distributions: list[Distribution]
     obsolete: list[Distribution]
+    was_published: bool = False
+
+
+def _signature(distribution: Distribution) -> tuple:
+    """What makes a distribution a different file or service for its subscribers."""
+    return (
+        distribution.access_url,
+        distribution.download_url,
+        distribution.format_id,
+        distribution.checksum_sha256,
+        distribution.byte_size,
+    )
+
+
+def _changes(prepared: list[_Prepared]) -> list[hooks.Change]:
+    """What subscribers are told about a bulk write (as the per-object services would tell them)."""
+    changes = []
+    for item in prepared:
+        dataset = item.dataset
+        if item.entry.dataset is None or not item.was_published:
+            if dataset.is_published:
+                changes.append(hooks.Change(dataset, hooks.DatasetChange.PUBLISHED))
+            continue
+        changes.append(hooks.Change(dataset, hooks.DatasetChange.METADATA_CHANGED))
+        for distribution in item.distributions:
+            before = distribution._bulk_before
+            if before is None:
+                changes.append(hooks.Change(dataset, hooks.DatasetChange.DISTRIBUTION_ADDED, distribution))
+            elif before != _signature(distribution):
+                changes.append(hooks.Change(dataset, hooks.DatasetChange.DISTRIBUTION_REPLACED, distribution))
+        if item.obsolete:
+            changes.append(hooks.Change(dataset, hooks.DatasetChange.DISTRIBUTION_REMOVED))
+    return changes
 
 
 def _ensure_can_edit_all(actor: User, organization_ids: set[int]) -> None:
@@ -223,6 +257,7 @@ def _prepare(
         dataset = Dataset(publisher=publisher, created_by=actor, status=DatasetStatus.DRAFT, slug=slug)
     else:
         dataset = entry.dataset
+    was_published = dataset.is_published
     for name, value in entry.fields.items():
         setattr(dataset, name, value)
     _apply_spatial(dataset)
@@ -243,6 +278,7 @@ def _prepare(
         if unknown:
             raise TypeError(f"unknown distribution fields: {sorted(unknown)}")
         distribution = existing[position] if position < len(existing) else Distribution()
+        distribution._bulk_before = _signature(distribution) if distribution.pk is not None else None
         for name, value in values.items():
             setattr(distribution, name, value)
         distribution.updated_at = now
@@ -259,7 +295,7 @@ def _prepare(
         distributions.append(distribution)
     if errors:
         raise ValidationError(errors)
-    return _Prepared(entry, dataset, distributions, existing[len(entry.distributions) :])
+    return _Prepared(entry, dataset, distributions, existing[len(entry.distributions) :], was_published)
 
 
 def _publish(dataset: Dataset, now) -> list[str]:
@@ -429,6 +465,7 @@ def datasets_upsert(
             transaction.on_commit(lambda: _delete_files(files))
 
     search_index_update(item.dataset.pk for item in prepared)
+    hooks.notify_datasets_changed(_changes(prepared), actor=actor)
     for item in prepared:
         outcome.datasets[item.entry.key] = item.dataset
         if item.entry.dataset is None:

@@ -5,7 +5,8 @@ marketplace, so it asks here. Without an answer registered, every dataset a user
 (its files downloadable, its links shown) and no one hears of changes.
 
 * `dataset_changed` — called inside the transaction of a change a subscriber may care about:
-  `callback(dataset=…, change=DatasetChange…, actor=…, distribution=None)`.
+  `callback(dataset=…, change=DatasetChange…, actor=…, distribution=None)`; `datasets_changed` —
+  the same for the many changes of a bulk write (catalog.bulk), in one call.
 * `access` — the one `Access` answering "may this user get the data?" (the marketplace sets it).
 """
 
@@ -34,6 +35,35 @@ def notify_dataset_changed(*, dataset, change: str, actor=None, distribution=Non
     """Tell every registered listener about a change (the catalogue's services call this)."""
     for callback in dataset_changed:
         callback(dataset=dataset, change=change, actor=actor, distribution=distribution)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change of a batch (catalog.bulk writes a harvest page at once)."""
+
+    dataset: object
+    change: str
+    distribution: object = None
+
+
+# Called (inside the transaction) with every change of a bulk write: `callback(changes=[Change…], actor=…)`.
+# A listener of `dataset_changed` that registers no batch form here is called once per change.
+datasets_changed: list[Callable] = []
+# The per-change listeners that have a batch form in `datasets_changed` (not called per change again).
+batched: set[Callable] = set()
+
+
+def notify_datasets_changed(changes: list[Change], *, actor=None) -> None:
+    """Tell every listener about the changes of a bulk write: batch listeners once, others per change."""
+    if not changes:
+        return
+    for callback in datasets_changed:
+        callback(changes=changes, actor=actor)
+    for callback in dataset_changed:
+        if callback in batched:
+            continue
+        for item in changes:
+            callback(dataset=item.dataset, change=item.change, actor=actor, distribution=item.distribution)
 
 
 @dataclass(frozen=True)

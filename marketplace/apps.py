@@ -14,11 +14,14 @@ class MarketplaceConfig(AppConfig):
 
         from .access import MarketplaceAccess
         from .demo import load_marketplace_demo
-        from .subscriptions import dataset_changed
+        from .subscriptions import dataset_changed, datasets_changed
 
         hooks.set_access(MarketplaceAccess())
         if dataset_changed not in hooks.dataset_changed:
             hooks.dataset_changed.append(dataset_changed)
+        if datasets_changed not in hooks.datasets_changed:  # bulk writes (harvests): one call per batch
+            hooks.datasets_changed.append(datasets_changed)
+            hooks.batched.add(dataset_changed)
         # After the twins' extension (apps load in INSTALLED_APPS order): datasets exist by then.
         if load_marketplace_demo not in demo.DEMO_EXTENSIONS:
             demo.DEMO_EXTENSIONS.append(load_marketplace_demo)

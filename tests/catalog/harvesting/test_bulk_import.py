@@ -193,3 +193,60 @@ def test_bulk_upsert_refuses_an_actor_who_cannot_edit(publisher_org, consumer):
     with pytest.raises(PermissionDenied):
         bulk.datasets_upsert(publisher=publisher_org, actor=consumer, entries=[entry])
     assert not Dataset.objects.filter(title="T").exists()
+
+
+def test_subscribers_hear_of_harvested_changes_in_one_call_per_batch(source_for, monkeypatch):
+    from catalog import hooks
+
+    calls = []
+    monkeypatch.setattr(hooks, "datasets_changed", [lambda changes, actor: calls.append(changes)])
+    monkeypatch.setattr(hooks, "dataset_changed", [])
+    source, fake = source_for([package(1), package(2), package(3, notes="")])
+    run(source)
+    assert len(calls) == 1
+    assert sorted((c.dataset.slug, c.change) for c in calls[0]) == [
+        ("bulk-dataset-1", "published"),
+        ("bulk-dataset-2", "published"),
+    ]  # the draft (no description) has no public yet
+    calls.clear()
+    changed = package(1)
+    changed["resources"] = [dict(changed["resources"][0], url="https://data.example.org/1-v2.csv")]
+    fake.packages = [changed, package(2, title="Bulk dataset two, renamed"), package(3, notes="")]
+    run(source, full=True)
+    assert sorted((c.dataset.slug, c.change) for c in calls[0]) == [
+        ("bulk-dataset-1", "distribution_removed"),
+        ("bulk-dataset-1", "distribution_replaced"),
+        ("bulk-dataset-1", "metadata_changed"),
+        ("bulk-dataset-2", "metadata_changed"),
+    ]
+
+
+def test_listeners_without_a_batch_form_are_called_per_change(source_for, monkeypatch):
+    from catalog import hooks
+
+    calls = []
+    monkeypatch.setattr(hooks, "datasets_changed", [])
+    monkeypatch.setattr(hooks, "dataset_changed", [lambda **kwargs: calls.append(kwargs["change"])])
+    source, _fake = source_for([package(1), package(2)])
+    run(source)
+    assert calls == ["published", "published"]
+
+
+def test_a_subscriber_is_notified_when_a_harvested_dataset_changes(
+    source_for, consumer, django_capture_on_commit_callbacks
+):
+    from marketplace.models import Notification
+    from marketplace.services import subscription_create
+
+    source, fake = source_for([package(1), package(2)])
+    run(source)
+    followed = Dataset.objects.get(slug="bulk-dataset-1")
+    subscription_create(user=consumer, dataset=followed, email=False)
+    fake.packages = [
+        package(1, title="Bulk dataset one, renamed"),
+        package(2, title="Bulk dataset two, renamed"),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        run(source, full=True)
+    notified = Notification.objects.filter(recipient=consumer)
+    assert [n.dataset_id for n in notified] == [followed.pk]
