@@ -501,29 +501,33 @@ def quality_runs_sweep(*, stale: int | None = None, now=None) -> dict:
 def quality_links_recheck(*, older_than: timedelta = timedelta(hours=6), limit: int = 5000) -> dict:
     """Check again the links that failed (broken or not sure) longer than `older_than` ago, like
     ckanext-archiver's re-checks, and re-score the datasets that name them. A "not sure" link that
-    keeps failing becomes broken after QUALITY_LINK_BROKEN_AFTER checks."""
+    keeps failing becomes broken after QUALITY_LINK_BROKEN_AFTER checks. Results of URLs that no
+    distribution names any more are dropped instead of checked."""
     from . import links
 
     cutoff = timezone.now() - older_than
-    urls = list(
+    candidates = list(
         LinkCheck.objects.exclude(status=LinkStatus.OK)
         .filter(checked_at__lt=cutoff)
         .order_by("checked_at")
         .values_list("url", flat=True)[:limit]
     )
+    named = Distribution.objects.filter(Q(access_url__in=candidates) | Q(download_url__in=candidates))
+    rows = list(named.values_list("dataset_id", "access_url", "download_url"))
+    used = {url for _dataset, *urls in rows for url in urls if url}
+    urls = [url for url in candidates if url in used]
+    dropped = LinkCheck.objects.filter(
+        url_hash__in=[url_hash(u) for u in candidates if u not in used]
+    ).delete()[0]
     if not urls:
-        return {"checked": 0, "datasets": 0}
+        return {"checked": 0, "datasets": 0, "dropped": dropped}
     results = list(links.check_links(urls).values())
     link_results_store(results=results)
-    dataset_ids = set(
-        Distribution.objects.filter(Q(access_url__in=urls) | Q(download_url__in=urls)).values_list(
-            "dataset_id", flat=True
-        )
-    )
+    dataset_ids = {dataset_id for dataset_id, *_urls in rows}
     vocabulary = indicators.Vocabulary.load()
     for dataset in Dataset.objects.filter(pk__in=dataset_ids):
         quality_assessment_refresh(dataset=dataset, vocabulary=vocabulary)
-    return {"checked": len(results), "datasets": len(dataset_ids)}
+    return {"checked": len(results), "datasets": len(dataset_ids), "dropped": dropped}
 
 
 # --- aggregates and history -----------------------------------------------------------------------

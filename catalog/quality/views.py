@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -27,6 +28,13 @@ def organization_dashboard(request, slug):
     context["organization"] = organization
     context["can_check"] = Organization.objects.editable_by(request.user).filter(pk=organization.pk).exists()
     context["active_run"] = QualityRun.objects.active().filter(organization=organization).first()
+    context["runs"] = (
+        QualityRun.objects.visible_to(request.user)
+        .filter(Q(organization=organization) | Q(dataset__publisher=organization) | Q(scope=RunScope.ALL))
+        .select_related("dataset", "organization")[:10]
+        if context["can_check"]
+        else []
+    )
     return render(request, "quality/organization_dashboard.html", context)
 
 

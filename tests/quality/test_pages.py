@@ -93,8 +93,10 @@ def test_publisher_dashboard(
     html = page.content.decode()
     assert "Good one" in html
     assert draft_dataset.title in html  # members see their drafts among the worst
+    assert "Recent checks" in html and run.get_absolute_url() in html
     public = client_for(None).get(f"/quality/publishers/{publisher_org.slug}/").content.decode()
     assert draft_dataset.title not in public
+    assert "Recent checks" not in public
     assert "Good one" in public
     assert client_for(None).get("/quality/").status_code == 200
 

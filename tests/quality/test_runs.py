@@ -146,9 +146,14 @@ def test_link_recheck_escalates_and_rescores(served, settings):
     assert check.status == LinkStatus.BROKEN
     LinkCheck.objects.update(checked_at=timezone.now() - timedelta(hours=7))
     result = quality_links_recheck()
-    assert result == {"checked": 1, "datasets": 1}
+    assert result == {"checked": 1, "datasets": 1, "dropped": 0}
     check.refresh_from_db()
     assert check.failure_count == 2
+    # A link no distribution names any more is forgotten, not checked again.
+    second.distributions.update(access_url="https://elsewhere.example/data")
+    LinkCheck.objects.update(checked_at=timezone.now() - timedelta(hours=7))
+    assert quality_links_recheck() == {"checked": 0, "datasets": 0, "dropped": 1}
+    assert not LinkCheck.objects.exists()
 
 
 def test_command(served, publisher_org):
