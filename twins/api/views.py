@@ -1,6 +1,7 @@
 """REST endpoints of twins and twin models: visibility from querysets, writes through services."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
@@ -232,14 +233,14 @@ class CityTwinViewSet(viewsets.ModelViewSet):
             found = list(Dataset.objects.visible_to(request.user).filter(slug__in=slugs))
             missing = sorted(set(slugs) - {d.slug for d in found})
             if missing:
-                errors["datasets"] = [f"Unknown dataset: {', '.join(missing)}"]
+                errors["datasets"] = [_("Unknown dataset: %(slugs)s.") % {"slugs": ", ".join(missing)}]
             kwargs["datasets"] = found
         if "models" in payload.validated_data:
             slugs = payload.validated_data["models"]
             found = list(TwinModel.objects.visible_to(request.user).filter(slug__in=slugs))
             missing = sorted(set(slugs) - {m.slug for m in found})
             if missing:
-                errors["models"] = [f"Unknown model: {', '.join(missing)}"]
+                errors["models"] = [_("Unknown model: %(slugs)s.") % {"slugs": ", ".join(missing)}]
             kwargs["models"] = found
         if errors:
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)

@@ -67,13 +67,14 @@ class ParsedInterface:
         }
 
 
+MAX_TEXT = 500  # characters of a displayName or description kept in the summary pages show
+
+
 def _text(value) -> str:
-    """A displayName/description: a string or a language map (English preferred)."""
-    if isinstance(value, str):
-        return value
+    """A displayName/description: a string or a language map (English preferred), shortened."""
     if isinstance(value, dict):
-        return str(value.get("en") or next(iter(value.values()), ""))
-    return ""
+        value = value.get("en") or next(iter(value.values()), "")
+    return value[:MAX_TEXT] if isinstance(value, str) else ""
 
 
 def _types(element) -> list[str]:
