@@ -58,7 +58,7 @@ def trend_points(snapshots: list[QualitySnapshot], width: int = 600, height: int
     return {"points": " ".join(coords), "width": width, "height": height, "first": first, "last": last}
 
 
-def organization_dashboard(*, organization, user) -> dict:
+def organization_dashboard(*, organization, user, with_links: bool = True) -> dict:
     """The publisher quality dashboard: figures over its published datasets, the worst datasets, broken
     links, overdue datasets and the trend — dataset lists through visible_to(user) (drafts for members)."""
     visible = Dataset.objects.visible_to(user).filter(publisher=organization)
@@ -67,6 +67,8 @@ def organization_dashboard(*, organization, user) -> dict:
     worst = list(assessed.order_by("score", "dataset__title")[:10])
     overdue = list(assessed.filter(freshness=Freshness.OVERDUE).order_by("-overdue_days")[:20])
     distributions = Distribution.objects.filter(dataset__in=visible.values("pk")).select_related("dataset")
+    if not with_links:
+        distributions = distributions.none()
     urls: dict[str, list] = {}
     for distribution in distributions.only(
         "access_url", "download_url", "file", "dataset__slug", "dataset__title"

@@ -40,7 +40,7 @@ def test_assessment_list_is_what_you_may_see(api_client, rated, draft_dataset, e
     assert [row["dataset"] for row in bad["results"]] == ["bare"]
 
 
-def test_assessment_detail_has_the_breakdown_and_fixes(api_client, rated, published_dataset):
+def test_assessment_detail_has_the_breakdown_and_fixes(api_client, rated, published_dataset, editor):
     data = api_client.get(f"/api/v1/quality-assessments/{published_dataset.slug}/").json()
     assessment = QualityAssessment.objects.get(dataset=published_dataset)
     assert data["score"] == assessment.score and data["max_score"] == 405
@@ -61,7 +61,12 @@ def test_assessment_detail_has_the_breakdown_and_fixes(api_client, rated, publis
         "max": 20,
         "fix": "Give the time period the data covers.",
     }
+    # Link and file results name the data's URLs: editors of the publisher only.
+    assert data["distributions"] is None and data["violations"] is None
+    api_client.force_authenticate(editor)
+    data = api_client.get(f"/api/v1/quality-assessments/{published_dataset.slug}/").json()
     assert data["distributions"][0]["title"] == "Traffic API"
+    assert data["violations"] == []
 
 
 def test_assessment_of_a_draft_is_404_outside_its_organisation(

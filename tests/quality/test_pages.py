@@ -28,11 +28,15 @@ def test_dataset_page_shows_badge_breakdown_and_fixes_for_editors(client_for, pu
     assert "Check now" in html
 
 
-def test_dataset_page_shows_badge_without_fixes_to_the_public(client_for, published_dataset):
+def test_dataset_page_shows_badge_without_fixes_to_the_public(client_for, published_dataset, editor):
+    client_for(editor).post(f"/quality/datasets/{published_dataset.slug}/check/")
     html = client_for().get(published_dataset.get_absolute_url()).content.decode()
     assert "of 405 points" in html
     assert "What raises the score" not in html
     assert "Check now" not in html
+    # The link results (which name the data's URLs) are the publisher's business.
+    assert "Links and files" not in html
+    assert "Links and files" in client_for(editor).get(published_dataset.get_absolute_url()).content.decode()
 
 
 def test_edit_makes_the_score_follow_at_once(client_for, published_dataset, editor):
@@ -97,6 +101,7 @@ def test_publisher_dashboard(
     public = client_for(None).get(f"/quality/publishers/{publisher_org.slug}/").content.decode()
     assert draft_dataset.title not in public
     assert "Recent checks" not in public
+    assert "broken link" in public  # a count, not the URLs
     assert "Good one" in public
     assert client_for(None).get("/quality/").status_code == 200
 

@@ -92,11 +92,12 @@ class QualityAssessmentSerializer(serializers.ModelSerializer):
 class QualityAssessmentDetailSerializer(QualityAssessmentSerializer):
     breakdown = serializers.SerializerMethodField()
     distributions = serializers.SerializerMethodField()
+    violations = serializers.SerializerMethodField()
 
     class Meta(QualityAssessmentSerializer.Meta):
         fields = [
             *QualityAssessmentSerializer.Meta.fields,
-            "dcat_ap_violations",
+            "violations",
             "breakdown",
             "distributions",
         ]
@@ -106,11 +107,27 @@ class QualityAssessmentDetailSerializer(QualityAssessmentSerializer):
     def get_breakdown(self, obj) -> list:
         return DimensionSerializer(scoring.breakdown(obj.results), many=True).data
 
-    @extend_schema_field(DistributionQualitySerializer(many=True))
-    def get_distributions(self, obj) -> list:
+    @extend_schema_field(DistributionQualitySerializer(many=True, allow_null=True))
+    def get_distributions(self, obj) -> list | None:
+        """Link and file results name the data's URLs (secret for restricted offers): editors of the
+        publisher only; null for everyone else."""
         from ..selectors import dataset_link_rows
 
+        if not self._editor(obj):
+            return None
         return DistributionQualitySerializer(dataset_link_rows(obj.dataset), many=True).data
+
+    def _editor(self, obj) -> bool:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None:
+            return False
+        return Organization.objects.editable_by(user).filter(pk=obj.dataset.publisher_id).exists()
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField(), allow_null=True))
+    def get_violations(self, obj) -> list | None:
+        """DCAT-AP violations (they may quote the data's URLs): editors of the publisher only."""
+        return obj.dcat_ap_violations if self._editor(obj) else None
 
 
 class QualityRunSerializer(serializers.ModelSerializer):

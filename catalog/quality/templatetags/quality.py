@@ -58,7 +58,8 @@ def quality_panel(context, dataset):
             if assessment and can_check
             else []
         ),
-        "link_rows": selectors.dataset_link_rows(dataset) if assessment else [],
+        # Link and file details name the data's URLs (secret for restricted offers): editors only.
+        "link_rows": selectors.dataset_link_rows(dataset) if assessment and can_check else [],
         "can_check": can_check,
         "active_run": QualityRun.objects.active().filter(dataset=dataset).first() if can_check else None,
         "max_score": scoring.MAX_SCORE,
