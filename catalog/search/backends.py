@@ -65,14 +65,14 @@ class PostgresBackend(SearchBackend):
         SELECT d.id,
           setweight(to_tsvector('{config}', coalesce(d.title, '')), 'A')
           || setweight(to_tsvector('{config}', coalesce((
-                SELECT string_agg(k.name, ' ') FROM catalog_keyword k
+                SELECT string_agg(k.name, ' ' ORDER BY k.name) FROM catalog_keyword k
                 JOIN catalog_dataset_keywords dk ON dk.keyword_id = k.id WHERE dk.dataset_id = d.id), '')
              || ' ' || o.name || ' ' || o.city || ' ' || d.spatial_name), 'B')
           || setweight(to_tsvector('{config}', coalesce(d.description, '') || ' ' || coalesce((
-                SELECT string_agg(t.label, ' ') FROM catalog_theme t
+                SELECT string_agg(t.label, ' ' ORDER BY t.code) FROM catalog_theme t
                 JOIN catalog_dataset_themes dt ON dt.theme_id = t.code WHERE dt.dataset_id = d.id), '')), 'C')
           || setweight(to_tsvector('{config}', coalesce((
-                SELECT string_agg(x.title || ' ' || coalesce(x.format_id, ''), ' ')
+                SELECT string_agg(x.title || ' ' || coalesce(x.format_id, ''), ' ' ORDER BY x.position, x.id)
                 FROM catalog_distribution x WHERE x.dataset_id = d.id), '')), 'D')
         FROM catalog_dataset d JOIN accounts_organization o ON o.id = d.publisher_id
     """  # noqa: S608 - no user input: the config is a constant
@@ -89,10 +89,40 @@ class PostgresBackend(SearchBackend):
                     [chunk],
                 )
 
+    # For a whole rebuild: the lists grouped once and hash-joined (the correlated subqueries of
+    # _document cost three index probes per dataset).
+    _all_documents = f"""
+        WITH kw AS (SELECT dk.dataset_id, string_agg(k.name, ' ' ORDER BY k.name) AS text
+                    FROM catalog_dataset_keywords dk JOIN catalog_keyword k ON k.id = dk.keyword_id
+                    GROUP BY dk.dataset_id),
+             th AS (SELECT dt.dataset_id, string_agg(t.label, ' ' ORDER BY t.code) AS text
+                    FROM catalog_dataset_themes dt JOIN catalog_theme t ON t.code = dt.theme_id
+                    GROUP BY dt.dataset_id),
+             ds AS (SELECT x.dataset_id, string_agg(x.title || ' ' || coalesce(x.format_id, ''), ' '
+                                                   ORDER BY x.position, x.id) AS text
+                    FROM catalog_distribution x GROUP BY x.dataset_id)
+        SELECT d.id,
+          setweight(to_tsvector('{config}', coalesce(d.title, '')), 'A')
+          || setweight(to_tsvector('{config}', coalesce(kw.text, '')
+             || ' ' || o.name || ' ' || o.city || ' ' || d.spatial_name), 'B')
+          || setweight(to_tsvector('{config}',
+                coalesce(d.description, '') || ' ' || coalesce(th.text, '')), 'C')
+          || setweight(to_tsvector('{config}', coalesce(ds.text, '')), 'D')
+        FROM catalog_dataset d JOIN accounts_organization o ON o.id = d.publisher_id
+        LEFT JOIN kw ON kw.dataset_id = d.id LEFT JOIN th ON th.dataset_id = d.id
+        LEFT JOIN ds ON ds.dataset_id = d.id
+    """  # noqa: S608 - no user input: the config is a constant
+
     def rebuild(self) -> None:
+        """Every document again, in one statement; the GIN index is dropped and built once afterwards
+        (much faster than maintaining it row by row), all in the caller's transaction."""
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE catalog_dataset_search")
-            cursor.execute("INSERT INTO catalog_dataset_search (dataset_id, document) " + self._document)
+            cursor.execute("DROP INDEX IF EXISTS catalog_dataset_search_document")
+            cursor.execute("INSERT INTO catalog_dataset_search (dataset_id, document) " + self._all_documents)
+            cursor.execute(
+                "CREATE INDEX catalog_dataset_search_document ON catalog_dataset_search USING gin (document)"
+            )
 
     def apply(self, queryset: QuerySet, query: ParsedQuery) -> QuerySet:
         tsquery = to_tsquery(query)
