@@ -152,6 +152,43 @@ def mim_badges(
 
 
 @dataclass
+class VersionChanges:
+    """What a DTDL version changed against the one before it."""
+
+    previous: str
+    added: list[str]
+    removed: list[str]
+    changed: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+
+def dtdl_version_changes(version, previous) -> VersionChanges | None:
+    """Interfaces added, removed and changed (their contents or bases) since `previous`; None when either
+    version is not a parsed DTDL model."""
+    if previous is None or version.summary.get("kind") != "dtdl" or previous.summary.get("kind") != "dtdl":
+        return None
+
+    def shape(summary):
+        return {
+            i["id"]: (
+                tuple(i["extends"]),
+                tuple(sorted((c["kind"], c["name"], str(c.get("schema", ""))) for c in i["contents"])),
+            )
+            for i in summary.get("interfaces", [])
+        }
+
+    new, old = shape(version.summary), shape(previous.summary)
+    return VersionChanges(
+        previous=previous.version,
+        added=sorted(set(new) - set(old)),
+        removed=sorted(set(old) - set(new)),
+        changed=sorted(i for i in set(new) & set(old) if new[i] != old[i]),
+    )
+
+
+@dataclass
 class InterfaceView:
     """One DTDL interface for the browser: own and inherited contents, grouped by kind."""
 

@@ -32,6 +32,7 @@ from .forms import (
 from .models import CityTwin, TwinModel, TwinModelVersion, TwinService, ValidationRun
 from .selectors import (
     dtdl_interface_view,
+    dtdl_version_changes,
     maturity_rows,
     mim_badges,
     model_list_queryset,
@@ -294,10 +295,17 @@ def model_version(request, slug, pk):
 def _model_page(request, model: TwinModel, version: TwinModelVersion | None):
     can_edit = TwinModel.objects.editable_by(request.user).filter(pk=model.pk).exists()
     run = version.runs.order_by("-created_at", "-pk").first() if version else None
+    previous = None
+    if version is not None:
+        older = [
+            v for v in model.prefetched_versions if (v.created_at, v.pk) < (version.created_at, version.pk)
+        ]
+        previous = older[0] if older else None
     context = {
         "model": model,
         "version": version,
         "versions": model.prefetched_versions,
+        "changes": dtdl_version_changes(version, previous) if previous else None,
         "run": run,
         "can_edit": can_edit,
         "can_download": may_download(request.user, model),

@@ -223,3 +223,31 @@ def test_run_progress_fragment_for_htmx(publisher_org, member, client_for):
     body = response.content.decode()
     assert response.status_code == 200 and 'id="run-progress"' in body and "<html" not in body
     assert 'hx-trigger="every 1s"' in body  # still queued: the fragment keeps polling
+
+
+def test_version_page_says_what_changed(
+    publisher_org, editor, client_for, django_capture_on_commit_callbacks
+):
+    model = PublishedTwinModelFactory(publisher=publisher_org, slug="port")
+    second = [
+        PORT[0],
+        {**PORT[1], "contents": PORT[1]["contents"][:1]},
+        {**CRANE, "@id": "dtmi:example:port:Berth;9"},
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.model_version_create(
+            model=model,
+            actor=editor,
+            version="1",
+            file=SimpleUploadedFile("a.json", json.dumps(PORT).encode()),
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.model_version_create(
+            model=model,
+            actor=editor,
+            version="2",
+            file=SimpleUploadedFile("b.json", json.dumps(second).encode()),
+        )
+    page = client_for(None).get("/models/port/").content.decode()
+    assert "Since version 1:" in page and "1 interface added" in page and "dtmi:example:port:Berth;9" in page
+    assert "1 changed" in page and "0 removed" in page
