@@ -167,6 +167,13 @@ def check_entity(entity, report: Report, file: str, path: str, types: dict) -> s
         )
         type_names = ["?"]
     form = entity_form(entity)
+    if form == "normalized" and "@context" not in entity:
+        report.info(
+            "context",
+            _("No @context: the entity's terms are expanded with the core context only (or a Link header)."),
+            file=file,
+            path=path,
+        )
     if form == "mixed":
         report.warning(
             "form", _("The entity mixes normalized attributes and key-values."), file=file, path=path

@@ -218,3 +218,15 @@ def test_validate_model_command(tmp_path, capsys):
 def test_kinds_without_a_validator_are_stored_as_they_are():
     report = validate_upload(b"\x00binary FMU", "plant.fmu", "simulation")
     assert report.outcome == "valid" and report.codes("info") == ["no_validator"]
+
+
+def test_v3_semantic_types_need_the_extension_context():
+    semantic = copy.deepcopy(BASE)
+    semantic["contents"].append(
+        {"@type": ["Telemetry", "Temperature"], "name": "temp", "schema": "double", "unit": "degreeCelsius"}
+    )
+    assert _validate([semantic]).codes("warning") == ["extension"]
+    semantic["@context"] = ["dtmi:dtdl:context;3", "dtmi:dtdl:extension:quantitativeTypes;1"]
+    assert _validate([semantic]).codes("warning") == []
+    v2 = {**copy.deepcopy(semantic), "@context": "dtmi:dtdl:context;2"}
+    assert _validate([v2]).counts["warning"] == 0

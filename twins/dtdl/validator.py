@@ -31,6 +31,7 @@ _NAME_V3 = re.compile(r"^[A-Za-z](?:[A-Za-z0-9_]{0,510}[A-Za-z0-9])?$")
 MAX_EXTENDS = {2: 2, 3: 12}
 MAX_EXTENDS_DEPTH = {2: 10, 3: 12}
 MAX_CONTENTS = {2: 300, 3: 100_000}
+QUANTITATIVE_TYPES = "dtmi:dtdl:extension:quantitativeTypes"
 
 
 @dataclass
@@ -94,6 +95,7 @@ class _Validator:
         self.schema_ids: set[str] = set()  # ids of reusable schemas (interface "schemas" sections)
         self.references: list[Reference] = []
         self.versions: set[int] = set()
+        self.extensions: set[str] = set()  # the @context entries of the document being read
 
     # --- documents ----------------------------------------------------------------------------
 
@@ -115,6 +117,10 @@ class _Validator:
         if version is None:
             return
         self.versions.add(version)
+        context = element.get("@context")
+        self.extensions = {
+            c for c in (context if isinstance(context, list) else [context]) if isinstance(c, str)
+        }
         if "Interface" not in _types(element):
             self.report.error(
                 "type",
@@ -324,6 +330,19 @@ class _Validator:
             "description": _text(content.get("description")),
             "semantic": [t for t in types if t != kind],
         }
+        if (
+            item["semantic"]
+            and version >= 3
+            and not any(e.startswith(QUANTITATIVE_TYPES) for e in self.extensions)
+        ):
+            # In v3, semantic types and units come from a language extension named in @context.
+            self.report.warning(
+                "extension",
+                _("Semantic type %(types)s needs the extension %(ext)s;1 in @context (DTDL v3).")
+                % {"types": ", ".join(item["semantic"]), "ext": QUANTITATIVE_TYPES},
+                file=file,
+                path=jpath(path, "@type"),
+            )
         if kind in ("Property", "Telemetry"):
             if "schema" not in content:
                 self.report.error(
