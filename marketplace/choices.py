@@ -36,6 +36,18 @@ class AgreementBasis(models.TextChoices):
     PLAN = "plan", _("Plan subscription")
 
 
+class EventAction(models.TextChoices):
+    """Steps in an access request's history."""
+
+    REQUESTED = "requested", _("requested")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+    CANCELLED = "cancelled", _("cancelled")
+    REVOKED = "revoked", _("revoked")
+    EXPIRED = "expired", _("expired")
+    DOWNLOADED = "downloaded", _("downloaded")
+
+
 class DownloadChannel(models.TextChoices):
     SESSION = "session", _("Web page")
     TOKEN = "token", _("API token")

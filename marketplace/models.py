@@ -16,6 +16,7 @@ from .choices import (
     AgreementBasis,
     DeliveryStatus,
     DownloadChannel,
+    EventAction,
     NotificationKind,
     PolicyKind,
     RequestStatus,
@@ -198,7 +199,7 @@ class AccessEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    action = models.CharField(max_length=30)
+    action = models.CharField(max_length=30, choices=EventAction.choices)
     detail = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

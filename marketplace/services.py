@@ -26,6 +26,7 @@ from .choices import (
     NOT_FOR_PERSONAL_DATA,
     AgreementBasis,
     DownloadChannel,
+    EventAction,
     NotificationKind,
     PolicyKind,
     RequestStatus,
@@ -345,7 +346,7 @@ def access_request_create(
     try:
         with transaction.atomic():
             access_request.save()
-            _event(access_request, requester, "requested", purpose)
+            _event(access_request, requester, EventAction.REQUESTED, purpose)
             notifications.request_created(access_request)
     except IntegrityError:
         # The one-open-request constraint: a double submit (or a second tab) is refused.
@@ -412,7 +413,7 @@ def access_request_approve(
         conditions=access_request.conditions,
         approver=approver,
     )
-    _event(access_request, approver, "approved", access_request.conditions)
+    _event(access_request, approver, EventAction.APPROVED, access_request.conditions)
     notifications.request_decided(access_request, NotificationKind.REQUEST_APPROVED)
     logger.info("access approved", extra={"access_request": access_request.pk, "agreement": agreement.pk})
     return agreement
@@ -435,7 +436,7 @@ def access_request_reject(*, access_request: AccessRequest, approver: User, reas
     access_request.decided_at = timezone.now()
     access_request.reason = reason
     access_request.save(update_fields=["status", "decided_by", "decided_at", "reason", "updated_at"])
-    _event(access_request, approver, "rejected", reason)
+    _event(access_request, approver, EventAction.REJECTED, reason)
     notifications.request_decided(access_request, NotificationKind.REQUEST_REJECTED)
     return access_request
 
@@ -450,7 +451,7 @@ def access_request_cancel(*, access_request: AccessRequest, actor: User) -> Acce
         raise ValidationError(_("Only a pending request can be cancelled."))
     access_request.status = RequestStatus.CANCELLED
     access_request.save(update_fields=["status", "updated_at"])
-    _event(access_request, actor, "cancelled")
+    _event(access_request, actor, EventAction.CANCELLED)
     notifications.request_cancelled(access_request)
     return access_request
 
@@ -471,7 +472,7 @@ def access_request_revoke(*, access_request: AccessRequest, actor: User, reason:
     Entitlement.objects.filter(agreement__access_request=access_request, revoked_at__isnull=True).update(
         revoked_at=now
     )
-    _event(access_request, actor, "revoked", access_request.reason)
+    _event(access_request, actor, EventAction.REVOKED, access_request.reason)
     notifications.request_decided(access_request, NotificationKind.ACCESS_REVOKED)
     return access_request
 
@@ -506,7 +507,7 @@ def access_requests_expire(*, now=None) -> int:
             ):
                 continue
             access_request = AccessRequest.objects.select_related("dataset").get(pk=pk)
-            _event(access_request, None, "expired")
+            _event(access_request, None, EventAction.EXPIRED)
             if status == RequestStatus.REQUESTED:
                 notifications.request_decided(access_request, NotificationKind.REQUEST_EXPIRED)
             expired += 1
@@ -551,7 +552,7 @@ def download_record(
         _event(
             entitlement.agreement.access_request,
             download.user,
-            "downloaded",
+            EventAction.DOWNLOADED,
             getattr(distribution, "title", ""),
         )
     return download
