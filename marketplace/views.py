@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, Organization
 from catalog.models import Dataset
 
 from . import selectors, services
@@ -228,6 +228,7 @@ def my_access(request):
         "tokens": ApiToken.objects.filter(user=request.user).order_by("-created_at")[:50],
         "notifications": Notification.objects.visible_to(request.user)[:10],
         "search_form": SearchSubscriptionForm(user=request.user),
+        "is_publisher": Organization.objects.editable_by(request.user).exists(),
         "tab": request.GET.get("tab", "requests"),
     }
     return render(request, "marketplace/my_access.html", context)
