@@ -19,10 +19,10 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 
 def client_address(request) -> str:
-    # Behind the reverse proxy (DJANGO_BEHIND_PROXY) the proxy's own address is REMOTE_ADDR;
-    # Django's SECURE_PROXY_SSL_HEADER set-up does not rewrite it, so the first forwarded hop counts.
+    # Behind the reverse proxy (DJANGO_BEHIND_PROXY) REMOTE_ADDR is the proxy's own address; the hop the
+    # proxy appended last is the client it saw (earlier hops are whatever the client claimed).
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if settings.SECURE_PROXY_SSL_HEADER else ""
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+    return forwarded.split(",")[-1].strip() or request.META.get("REMOTE_ADDR", "")
 
 
 def throttle_wait(request, *, user_key: str | None) -> float | None:
