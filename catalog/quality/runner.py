@@ -17,14 +17,13 @@ from catalog.choices import DatasetStatus
 
 from . import compliance, indicators, links
 from .choices import LinkStatus, RunScope, RunStatus, RunTrigger
-from .models import LinkCheck, QualityAssessment, QualityRun, url_hash
+from .models import LinkCheck, QualityRun, url_hash
 from .services import (
     _catalog_changed_on_commit,
     _file_statuses,
+    assess_batch,
     assessment_queryset,
-    assessments_save,
     check_distribution_content,
-    compute_assessment,
     distribution_urls,
     link_results_store,
     link_statuses,
@@ -64,6 +63,7 @@ class RunRecorder:
         self.lines: list[str] = list(run.log or [])
         self.last_flush = 0.0
         self.scores: list[int] = []
+        self.warned_shapes = False
 
     def log(self, message: str, level: int = logging.INFO) -> None:
         logger.log(level, message, extra={"run": self.run.pk})
@@ -166,33 +166,6 @@ def _check_contents(batch: list, recorder: RunRecorder, statuses: dict[str, str]
             recorder.flush()
 
 
-def _verdicts(batch: list, recorder: RunRecorder) -> dict:
-    """DCAT-AP verdicts of the datasets whose graph changed since their last validation, in one call."""
-    previous = {
-        row["dataset_id"]: row
-        for row in QualityAssessment.objects.filter(dataset__in=[d.pk for d in batch]).values(
-            "dataset_id", "graph_hash", "dcat_ap_compliant", "dcat_ap_violations"
-        )
-    }
-    verdicts, todo = {}, []
-    for dataset in batch:
-        key = compliance.dataset_graph_key(dataset)
-        row = previous.get(dataset.pk)
-        if row and row["graph_hash"] == key and row["dcat_ap_compliant"] is not None:
-            verdicts[dataset.pk] = (row["dcat_ap_compliant"], row["dcat_ap_violations"], key)
-        else:
-            todo.append((dataset, key))
-    if todo:
-        found = compliance.check_datasets([dataset for dataset, _key in todo])
-        if found is None:
-            recorder.log("DCAT-AP shapes are not installed: compliance not checked", logging.WARNING)
-        for dataset, key in todo:
-            verdicts[dataset.pk] = (
-                (None, [], "") if found is None else (not found[dataset.pk], found[dataset.pk], key)
-            )
-    return verdicts
-
-
 def _assess_batch(run: QualityRun, batch: list, recorder: RunRecorder, vocabulary, checked: set[str]) -> None:
     if run.check_links:
         _check_links(run, batch, recorder, checked)
@@ -204,29 +177,23 @@ def _assess_batch(run: QualityRun, batch: list, recorder: RunRecorder, vocabular
         _check_contents(batch, recorder, statuses)
         # Read again with the new content checks (stars and problems come from them).
         batch = list(assessment_queryset().filter(pk__in=[dataset.pk for dataset in batch]).order_by("pk"))
-    verdicts = _verdicts(batch, recorder)
-    now = timezone.now()
-    previous = QualityAssessment.objects.in_bulk([dataset.pk for dataset in batch], field_name="dataset_id")
-    computed = []
-    for dataset in batch:
-        try:
-            assessment = compute_assessment(
-                dataset=dataset,
-                vocabulary=vocabulary,
-                statuses=statuses,
-                verdict=verdicts[dataset.pk],
-                previous=previous.get(dataset.pk),
-                now=now,
-                checked=run.check_links or run.check_content,
-            )
-        except Exception as exc:  # noqa: BLE001 — one dataset must not stop the run
-            logger.exception("quality assessment failed", extra={"run": run.pk, "dataset": dataset.pk})
-            recorder.counts["errored"] += 1
-            recorder.log(f"{dataset.slug}: {type(exc).__name__}: {exc}", logging.ERROR)
-        else:
-            computed.append(assessment)
-        recorder.done += 1
-    assessments_save(computed)
+    if not compliance.shapes_available() and not recorder.warned_shapes:
+        recorder.warned_shapes = True
+        recorder.log("DCAT-AP shapes are not installed: compliance not checked", logging.WARNING)
+
+    def failed(dataset, exc):
+        logger.error("quality assessment failed", exc_info=exc, extra={"run": run.pk, "dataset": dataset.pk})
+        recorder.counts["errored"] += 1
+        recorder.log(f"{dataset.slug}: {type(exc).__name__}: {exc}", logging.ERROR)
+
+    computed = assess_batch(
+        batch=batch,
+        vocabulary=vocabulary,
+        statuses=statuses,
+        checked=run.check_links or run.check_content,
+        on_error=failed,
+    )
+    recorder.done += len(batch)
     recorder.counts["datasets_assessed"] += len(computed)
     recorder.scores.extend(assessment.score for assessment in computed)
     recorder.flush()

@@ -311,6 +311,101 @@ def dataset_verdict(dataset, previous: QualityAssessment | None) -> tuple[bool |
     return (None, [], "") if found is None else (not found[dataset.pk], found[dataset.pk], key)
 
 
+def batch_verdicts(batch: list, previous: dict) -> tuple[dict, bool]:
+    """DCAT-AP verdicts of a batch of datasets: earlier ones kept while a graph is unchanged, the others
+    validated in one pyshacl call. Returns ({dataset pk: verdict}, whether the shapes were there)."""
+    verdicts, todo = {}, []
+    for dataset in batch:
+        key = compliance.dataset_graph_key(dataset)
+        row = previous.get(dataset.pk)
+        if row is not None and row.graph_hash == key and row.dcat_ap_compliant is not None:
+            verdicts[dataset.pk] = (row.dcat_ap_compliant, row.dcat_ap_violations, key)
+        else:
+            todo.append((dataset, key))
+    found = compliance.check_datasets([dataset for dataset, _key in todo]) if todo else {}
+    for dataset, key in todo:
+        verdicts[dataset.pk] = (
+            (None, [], "") if found is None else (not found[dataset.pk], found[dataset.pk], key)
+        )
+    return verdicts, found is not None
+
+
+def assess_batch(*, batch: list, vocabulary, statuses: dict[str, str], now=None, checked: bool = False,
+                 on_error=None) -> list[QualityAssessment]:  # fmt: skip
+    """Score a batch of datasets (from `assessment_queryset()`) and write their assessments in one
+    transaction. A dataset that fails is passed to `on_error(dataset, exc)` and skipped."""
+    now = now or timezone.now()
+    previous = QualityAssessment.objects.in_bulk([dataset.pk for dataset in batch], field_name="dataset_id")
+    verdicts, _shapes = batch_verdicts(batch, previous)
+    computed = []
+    for dataset in batch:
+        try:
+            computed.append(
+                compute_assessment(
+                    dataset=dataset,
+                    vocabulary=vocabulary,
+                    statuses=statuses,
+                    verdict=verdicts[dataset.pk],
+                    previous=previous.get(dataset.pk),
+                    now=now,
+                    checked=checked,
+                )
+            )
+        except Exception as exc:  # noqa: BLE001 — one dataset must not stop the others
+            if on_error is None:
+                raise
+            on_error(dataset, exc)
+    assessments_save(computed)
+    return computed
+
+
+def quality_datasets_rescore(*, dataset_ids, batch_size: int = 100) -> int:
+    """Re-score datasets from their metadata and the stored link and file results (no network): what a
+    change of the catalogue triggers, so that bands (search facet) follow edits and harvests at once.
+    Returns the number of assessments written; failures are logged, never raised (a listener of other
+    apps' writes must not break them)."""
+    ids = sorted({pk for pk in dataset_ids if pk})
+    if not ids:
+        return 0
+    written = 0
+    try:
+        vocabulary = indicators.Vocabulary.load()
+        for start in range(0, len(ids), batch_size):
+            batch = list(assessment_queryset().filter(pk__in=ids[start : start + batch_size]).order_by("pk"))
+            statuses = link_statuses([url for dataset in batch for url in distribution_urls(dataset)])
+            for dataset in batch:
+                statuses.update(_file_statuses(dataset))
+            written += len(assess_batch(batch=batch, vocabulary=vocabulary, statuses=statuses))
+    except Exception:
+        logger.exception("quality re-score failed", extra={"datasets": len(ids)})
+    if written:
+        _catalog_changed_on_commit()
+    return written
+
+
+def quality_recent_changes_rescore(*, window_minutes: int = 10, limit: int = 2000, now=None) -> int:
+    """Re-score the datasets changed in the last `window_minutes` whose assessment is missing or older
+    than the change (beat, every 2 minutes; the window overlaps so that nothing committed late is
+    missed): bands in the search facet follow edits and harvests within minutes, without a network
+    fetch. At most `limit` a time; the nightly run covers the rest. Returns the number re-scored."""
+    now = now or timezone.now()
+    changed = (
+        Dataset.objects.filter(updated_at__gte=now - timedelta(minutes=window_minutes))
+        .exclude(status=DatasetStatus.WITHDRAWN)
+        .values_list("pk", "updated_at")
+    )
+    changed = dict(changed)
+    if not changed:
+        return 0
+    assessed = dict(
+        QualityAssessment.objects.filter(dataset_id__in=list(changed)).values_list(
+            "dataset_id", "metadata_updated_at"
+        )
+    )
+    stale = [pk for pk, updated in changed.items() if assessed.get(pk) is None or assessed[pk] < updated]
+    return quality_datasets_rescore(dataset_ids=stale[:limit])
+
+
 def assess(
     *,
     dataset,

@@ -53,3 +53,12 @@ def quality_links_recheck() -> None:
     from .services import quality_links_recheck as recheck
 
     recheck()
+
+
+# At most 2,000 datasets, one pyshacl call per 100 changed graphs: well under a minute.
+@shared_task(queue="quality", acks_late=True, soft_time_limit=300, time_limit=360)
+def quality_rescore_recent() -> None:
+    """Beat (every 2 minutes): re-score datasets changed since their assessment (no network)."""
+    from .services import quality_recent_changes_rescore
+
+    quality_recent_changes_rescore()

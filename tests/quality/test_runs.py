@@ -15,6 +15,7 @@ from catalog.quality.runner import quality_run_execute
 from catalog.quality.services import (
     MAX_ATTEMPTS,
     aggregate,
+    quality_assessment_refresh,
     quality_links_recheck,
     quality_run_cancel,
     quality_run_create,
@@ -122,6 +123,7 @@ def test_schedules_exist():
         "catalog.quality.tasks.quality_nightly": "quality",
         "catalog.quality.tasks.quality_links_recheck": "fetch",
         "catalog.quality.tasks.quality_sweep": "quality",
+        "catalog.quality.tasks.quality_rescore_recent": "quality",
     }
     nightly = PeriodicTask.objects.get(task="catalog.quality.tasks.quality_nightly")
     assert (nightly.crontab.hour, nightly.crontab.minute) == ("2", "30")
@@ -185,8 +187,6 @@ def test_programme_score_weighs_publishers_by_their_datasets(publisher_org):
         PublishedDatasetFactory(publisher=publisher_org, keywords=["a"], themes=["TRAN"]) for _ in range(3)
     ]
     poor = PublishedDatasetFactory(publisher=other)
-    from catalog.quality.services import quality_assessment_refresh
-
     scores = [quality_assessment_refresh(dataset=d).score for d in [*rich, poor]]
     quality_snapshots_record()
     programme_row = QualitySnapshot.objects.get(subject_key=f"programme:{programme.pk}")
@@ -224,3 +224,35 @@ def test_programme_dashboard_and_overview(client, publisher_org, published_datas
     overview = client.get("/quality/").content.decode()
     assert "Smart City Twins" in overview and publisher_org.name in overview
     assert client.get("/quality/programmes/nope/").status_code == 404
+
+
+def test_recent_changes_are_rescored(publisher_org, editor):
+    from catalog.quality.services import quality_recent_changes_rescore
+    from catalog.services import dataset_update
+
+    dataset = PublishedDatasetFactory(publisher=publisher_org, keywords=["x"])
+    old = PublishedDatasetFactory(publisher=publisher_org)
+    quality_assessment_refresh(dataset=old)
+    from catalog.models import Dataset
+
+    Dataset.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(hours=2))
+    assert quality_recent_changes_rescore() == 1  # the new one (the old one is outside the window)
+    dataset_update(dataset=dataset, actor=editor, temporal_start="2024-01-01")
+    assert quality_recent_changes_rescore() == 1
+    assessment = QualityAssessment.objects.get(dataset=dataset)
+    assert assessment.results["temporal"] is True and not assessment.is_stale
+    assert quality_recent_changes_rescore() == 0  # nothing changed since
+
+
+def test_rescore_never_raises(publisher_org, monkeypatch):
+    from catalog.quality import services
+
+    dataset = PublishedDatasetFactory(publisher=publisher_org)
+
+    def broken(**kwargs):
+        raise RuntimeError("scoring broke")
+
+    monkeypatch.setattr(services, "assess_batch", broken)
+    assert services.quality_datasets_rescore(dataset_ids=[dataset.pk]) == 0
+    monkeypatch.undo()
+    assert services.quality_datasets_rescore(dataset_ids=[dataset.pk, dataset.pk]) == 1
