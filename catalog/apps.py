@@ -20,7 +20,7 @@ class CatalogConfig(AppConfig):
     def _register_quality_facet() -> None:
         """The quality band facet in the search facet index, when the quality checks are installed."""
         from django.apps import apps
-        from django.db.models import Count, Max
+        from django.db.models import Max
 
         from .search.index import LINK_SOURCES, LinkSource
 
@@ -30,7 +30,5 @@ class CatalogConfig(AppConfig):
 
         LINK_SOURCES["quality"] = LinkSource(
             pairs=lambda: QualityAssessment.objects.values_list("dataset_id", "band"),
-            token=lambda: tuple(
-                QualityAssessment.objects.aggregate(Max("assessed_at"), Count("pk")).values()
-            ),
+            token=lambda: tuple(QualityAssessment.objects.aggregate(Max("assessed_at"), Max("pk")).values()),
         )

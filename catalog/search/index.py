@@ -136,9 +136,10 @@ class Pairs:
 class LinkSource:
     """Pairs of a facet kept outside the dataset table (a higher layer's, e.g. quality or twins).
 
-    `pairs()` yields (dataset id, value); `token()` is a cheap value that changes when the pairs do
-    (None: reload on the interval only). Reloaded at most every `MIN_RELOAD_SECONDS`, and never more
-    often than ten times its own load time apart."""
+    `pairs()` yields (dataset id, value); `token()` is a cheap value that changes when the pairs do,
+    asked before every search: the pairs are reloaded when it changes. Without a token they are
+    reloaded at most every `MIN_RELOAD_SECONDS`, and never more often than ten times their own load
+    time apart."""
 
     pairs: Callable[[], Iterable[tuple[int, object]]]
     token: Callable[[], object] | None = None
@@ -157,7 +158,11 @@ def link_sources() -> dict[str, LinkSource]:
     sources = dict(LINK_SOURCES)
     for key, link in DATASET_LINKS.items():
         sources.setdefault(
-            key, LinkSource(pairs=lambda link=link: link.rows().values_list("dataset_id", "value"))
+            key,
+            LinkSource(
+                pairs=lambda link=link: link.rows().values_list("dataset_id", "value"),
+                token=getattr(link, "token", None),
+            ),
         )
     return sources
 
@@ -387,12 +392,16 @@ class FacetIndex:
         sources = link_sources()
         for key, source in sources.items():
             token, loaded_at, seconds = self.link_state.get(key, (object(), -1e9, 0.0))
-            if now - loaded_at < max(MIN_RELOAD_SECONDS, 10 * seconds) and key in self.links:
-                continue
-            current = source.token() if source.token is not None else object()
-            if key in self.links and source.token is not None and current == token:
-                self.link_state[key] = (token, now, seconds)
-                continue
+            if source.token is not None:
+                # A token is cheap: asked every time, so the facet follows its source exactly.
+                current = source.token()
+                if key in self.links and current == token:
+                    continue
+            else:
+                # No token: reloaded on an interval (never more than a tenth of the time spent loading).
+                if now - loaded_at < max(MIN_RELOAD_SECONDS, 10 * seconds) and key in self.links:
+                    continue
+                current = object()
             started = time.monotonic()
             pairs = self.links.get(key) or Pairs()
             pairs.load(source.pairs())
