@@ -58,6 +58,31 @@ def trend_points(snapshots: list[QualitySnapshot], width: int = 600, height: int
     return {"points": " ".join(coords), "width": width, "height": height, "first": first, "last": last}
 
 
+def failing_links(*, visible, limit: int = 50) -> list[dict]:
+    """The failing links (broken first, most failures first) named by the `visible` datasets'
+    distributions, each with the distributions naming it — matched in SQL, so a publisher with many
+    datasets costs no long lists of URLs in Python."""
+    named = Distribution.objects.filter(dataset__in=visible.values("pk"))
+    checks = list(
+        LinkCheck.objects.exclude(status=LinkStatus.OK)
+        .filter(
+            Q(url__in=named.values("access_url")) | Q(url__in=named.filter(file="").values("download_url"))
+        )
+        .order_by("status", "-failure_count", "pk")[:limit]
+    )
+    urls = [check.url for check in checks]
+    by_url: dict[str, list] = {}
+    for distribution in (
+        named.filter(Q(access_url__in=urls) | Q(download_url__in=urls))
+        .select_related("dataset")
+        .only("access_url", "download_url", "file", "dataset__slug", "dataset__title")
+    ):
+        for url in {distribution.access_url, "" if distribution.file else distribution.download_url}:
+            if url:
+                by_url.setdefault(url, []).append(distribution)
+    return [{"check": check, "distributions": by_url.get(check.url, [])} for check in checks]
+
+
 def organization_dashboard(*, organization, user, with_links: bool = True) -> dict:
     """The publisher quality dashboard: figures over its published datasets, the worst datasets, broken
     links, overdue datasets and the trend — dataset lists through visible_to(user) (drafts for members)."""
@@ -66,22 +91,7 @@ def organization_dashboard(*, organization, user, with_links: bool = True) -> di
     assessed = QualityAssessment.objects.filter(dataset__in=visible.values("pk")).select_related("dataset")
     worst = list(assessed.order_by("score", "dataset__title")[:10])
     overdue = list(assessed.filter(freshness=Freshness.OVERDUE).order_by("-overdue_days")[:20])
-    distributions = Distribution.objects.filter(dataset__in=visible.values("pk")).select_related("dataset")
-    if not with_links:
-        distributions = distributions.none()
-    urls: dict[str, list] = {}
-    for distribution in distributions.only(
-        "access_url", "download_url", "file", "dataset__slug", "dataset__title"
-    ):
-        for url in (distribution.access_url, "" if distribution.file else distribution.download_url):
-            if url:
-                urls.setdefault(url, []).append(distribution)
-    broken = list(
-        LinkCheck.objects.filter(url_hash__in=[url_hash(u) for u in urls])
-        .exclude(status=LinkStatus.OK)
-        .order_by("status", "-failure_count")[:50]
-    )
-    broken_rows = [{"check": check, "distributions": urls.get(check.url, [])} for check in broken]
+    broken_rows = failing_links(visible=visible) if with_links else []
     not_assessed = visible.exclude(pk__in=QualityAssessment.objects.values("dataset_id")).count()
     gaps = sorted(
         (

@@ -98,10 +98,14 @@ def test_publisher_dashboard(
     assert "Good one" in html
     assert draft_dataset.title in html  # members see their drafts among the worst
     assert "Recent checks" in html and run.get_absolute_url() in html
+    # The failing link, by URL, with the dataset that names it (editors only).
+    assert "https://data.example.org/service" in html
+    assert html.count('href="/datasets/') > 0
     public = client_for(None).get(f"/quality/publishers/{publisher_org.slug}/").content.decode()
     assert draft_dataset.title not in public
     assert "Recent checks" not in public
     assert "broken link" in public  # a count, not the URLs
+    assert "https://data.example.org/service" not in public
     assert "Good one" in public
     assert client_for(None).get("/quality/").status_code == 200
 
