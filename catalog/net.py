@@ -355,6 +355,9 @@ def _one_request(
             "Connection": "close",
             **(headers or {}),
         }
+        if body is not None:
+            # putrequest/endheaders do not add it: without it the server reads an empty body.
+            all_headers.setdefault("Content-Length", str(len(body)))
         try:
             connection.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
             for name, value in all_headers.items():

@@ -358,3 +358,13 @@ def test_https_verifies_the_certificate_against_the_host_name(https_server, tls_
         net.fetch(
             url.replace("localhost", "other.example"), total_timeout=5
         )  # the certificate is for localhost
+
+
+def test_a_json_body_arrives_whole(httpserver):
+    """The body is announced with its Content-Length (a server would otherwise read nothing)."""
+    httpserver.expect_request("/hook", method="POST", json={"event": "changed", "n": 1}).respond_with_data(
+        "ok"
+    )
+    response = net.fetch(httpserver.url_for("/hook"), method="POST", json_body={"event": "changed", "n": 1})
+    assert response.status == 200
+    assert httpserver.log[0][0].headers["Content-Length"] == str(len(b'{"event": "changed", "n": 1}'))
