@@ -410,6 +410,26 @@ class FacetIndex:
         for key in set(self.links) - set(sources):
             del self.links[key]
 
+    def nbytes(self) -> int:
+        """Memory held by the arrays (what a process pays for the index)."""
+        arrays = [
+            self.exists,
+            self.status,
+            self.publisher,
+            self.licence,
+            self.access_rights,
+            self.frequency,
+            self.bbox,
+            self.temporal_start,
+            self.temporal_end,
+            self.modified,
+            self.published_at,
+            self.updated_at,
+        ]
+        for pairs in [*self.pairs.values(), *self.links.values()]:
+            arrays += [pairs.rows, pairs.codes, pairs.alive]
+        return sum(array.nbytes for array in arrays)
+
     # --- reading ---------------------------------------------------------------------------------
 
     def visible(self, user) -> np.ndarray:
