@@ -369,17 +369,26 @@ class FacetIndex:
             for pairs in self.pairs.values():
                 pairs.replace(gone.astype(np.int32), [])
         since = (self.newest - OVERLAP) if self.newest is not None else None
-        changed = Dataset.objects.order_by()
+        recent = Dataset.objects.order_by()
         if since is not None:
-            changed = changed.filter(updated_at__gte=since)
+            recent = recent.filter(updated_at__gte=since)
         # Rows above the highest id known are new even if their clock was behind.
         known_top = self.version[1] if self.version is not None and self.version[1] is not None else 0
-        rows = list(changed.values_list(*_COLUMNS))
-        seen = {row[0] for row in rows}
-        rows += [
+        candidates = dict(recent.values_list("id", "updated_at"))
+        candidates.update(Dataset.objects.filter(id__gt=known_top).order_by().values_list("id", "updated_at"))
+        # Only what the index does not have yet is read in full: the overlap re-reads (id, time) pairs,
+        # not whole rows, so a busy catalogue (a harvest writing) costs little per search.
+        stale = [
+            pk
+            for pk, updated_at in candidates.items()
+            if pk >= self.size or not self.exists[pk] or self.updated_at[pk] != _micros(updated_at)
+        ]
+        rows = [
             row
-            for row in Dataset.objects.filter(id__gt=known_top).order_by().values_list(*_COLUMNS)
-            if row[0] not in seen
+            for start in range(0, len(stale), 500)
+            for row in Dataset.objects.filter(id__in=stale[start : start + 500])
+            .order_by()
+            .values_list(*_COLUMNS)
         ]
         ids = self._store(rows)
         if len(ids):
