@@ -297,8 +297,19 @@ def assessments_save(assessments: list[QualityAssessment]) -> None:
             if assessment.pk is not None:
                 assessment.save(update_fields=ASSESSMENT_FIELDS)
         new = [assessment for assessment in assessments if assessment.pk is None]
-        if new:
-            QualityAssessment.objects.bulk_create(new, batch_size=200)
+        if not new:
+            return
+        try:
+            with transaction.atomic():
+                QualityAssessment.objects.bulk_create(new, batch_size=200)
+        except IntegrityError:
+            # Another process (a page view, the re-score beat) assessed one of them meanwhile: upsert.
+            for assessment in new:
+                values = {name: getattr(assessment, name) for name in ASSESSMENT_FIELDS}
+                row, _created = QualityAssessment.objects.update_or_create(
+                    dataset_id=assessment.dataset_id, defaults=values
+                )
+                assessment.pk = row.pk
 
 
 def dataset_verdict(dataset, previous: QualityAssessment | None) -> tuple[bool | None, list, str]:
@@ -433,7 +444,7 @@ def assess(
         now=now,
         checked=checked,
     )
-    assessment.save()
+    assessments_save([assessment])
     return assessment
 
 

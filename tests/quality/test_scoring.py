@@ -189,3 +189,20 @@ def test_facts_of_our_own_dataset(publisher_org):
     assert result.best_distribution == 1
     # Missed: spatial 20 + temporal 20 = 40 points.
     assert result.total == 405 - 40
+
+
+@pytest.mark.django_db
+def test_a_concurrent_first_assessment_is_upserted(publisher_org):
+    from catalog.quality.models import QualityAssessment
+    from catalog.quality.services import assessment_queryset, assessments_save, compute_assessment
+
+    dataset = assessment_queryset().get(pk=PublishedDatasetFactory(publisher=publisher_org).pk)
+    mine = compute_assessment(
+        dataset=dataset, vocabulary=Vocabulary.load(), statuses={}, verdict=(True, [], "k"), previous=None,
+        now=NOW,
+    )  # fmt: skip
+    # Someone else wrote the first assessment between our read and our write.
+    QualityAssessment.objects.create(dataset=dataset, score=1, band=Band.BAD)
+    assessments_save([mine])
+    stored = QualityAssessment.objects.get(dataset=dataset)
+    assert stored.score == mine.score and stored.pk == mine.pk
