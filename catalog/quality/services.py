@@ -173,7 +173,23 @@ def check_distribution_content(
     elif distribution.download_url:
         if statuses.get(distribution.download_url) == LinkStatus.BROKEN:
             return None
-        result = content.check_url(distribution.download_url, declared=declared)
+        link = LinkCheck.objects.filter(url_hash=url_hash(distribution.download_url)).first()
+        limit = content.options()["max_bytes"]
+        if (
+            link is not None
+            and link.content_length
+            and link.content_length > limit
+            and link.http_status == 200
+        ):
+            # The link check saw its size: a file over the cap is not downloaded only to be cut off.
+            result = content.ContentResult(
+                status=ContentStatus.TOO_LARGE,
+                summary=f"{link.content_length} bytes, larger than the {limit / 2**20:g} MB checked at most",
+                source=distribution.download_url,
+                declared_format=declared,
+            )
+        else:
+            result = content.check_url(distribution.download_url, declared=declared)
         available = result.status not in (ContentStatus.UNREACHABLE,)
     else:
         return None

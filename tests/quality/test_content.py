@@ -199,3 +199,20 @@ def test_a_run_over_hostile_files_ends_with_bounded_failures(httpserver, setting
     assert spot.status == ContentStatus.VALID and spot.geometry_types == ["Point"]
     assert dataset.quality.content_problems == 1
     assert dataset.quality.stars == 3  # CC BY 4.0 (open), available, CSV/GeoJSON
+
+
+@pytest.mark.django_db
+def test_a_file_known_to_be_too_large_is_not_downloaded(httpserver, settings, publisher_org):
+    settings.QUALITY_CONTENT = {"max_bytes": 1 * MB}
+    big = b"a,b\n" + b"1,2\n" * (600 * 1024)  # 2.4 MB
+    # One handler for every method: the answer to HEAD carries the Content-Length, without the body.
+    httpserver.expect_request("/big.csv").respond_with_data(big, content_type="text/csv")
+    dataset = PublishedDatasetFactory(publisher=publisher_org)
+    distribution = DistributionFactory(
+        dataset=dataset, access_url="", download_url=httpserver.url_for("/big.csv")
+    )
+    run, _created = quality_run_create(scope=RunScope.DATASET, dataset=dataset, enqueue=False)
+    quality_run_execute(run=run)
+    check = ContentCheck.objects.get(distribution=distribution)
+    assert check.status == ContentStatus.TOO_LARGE and "1 MB" in check.summary
+    assert [entry[0].method for entry in httpserver.log] == ["HEAD"]  # never downloaded
