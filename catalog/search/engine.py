@@ -24,6 +24,11 @@ _SMALL = 2048
 _ranked: OrderedDict = OrderedDict()
 
 
+def forget_ranked() -> None:
+    """Drop the remembered ranked matches (benchmarks' cold runs)."""
+    _ranked.clear()
+
+
 def ranked_ids(index: FacetIndex, text: str) -> np.ndarray | None:
     """Ids matching the full-text query, best first; None when the text has no searchable words.
     Kept per query text and index version (a small LRU in the process)."""
@@ -124,6 +129,11 @@ class IndexedSearch:
                 mask &= other
         return mask
 
+    def _cities(self):
+        if not hasattr(self, "_city_codes"):
+            self._city_codes = self.index.city_codes()
+        return self._city_codes
+
     @property
     def count(self) -> int:
         return int(self.matching.sum())
@@ -142,7 +152,7 @@ class IndexedSearch:
                 counts = np.bincount(index.publisher[mask])
                 values = _OrganizationSlugs(index.organizations, len(counts))
             elif key == "city":
-                cities, vocabulary = index.city_codes()
+                cities, vocabulary = self._cities()
                 counts = np.bincount(cities[mask], minlength=len(vocabulary.values))
                 values = vocabulary.values
             elif key in SINGLE:

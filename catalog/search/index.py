@@ -128,7 +128,9 @@ class Pairs:
 
     def counts(self, mask: np.ndarray) -> np.ndarray:
         """Datasets per value code among those selected by `mask`."""
-        selected = self.alive & mask[self.rows]
+        selected = mask[self.rows]
+        if self.dead:
+            selected &= self.alive
         return np.bincount(self.codes[selected], minlength=len(self.vocabulary.values))
 
 
