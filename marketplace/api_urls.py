@@ -22,6 +22,7 @@ from marketplace.api.views import (
     SubscriptionViewSet,
     TokenViewSet,
 )
+from marketplace.demand.api.urls import ROUTES as DEMAND_ROUTES
 from twins.api.urls import ROUTES as TWIN_ROUTES
 from catalog.quality.api.urls import ROUTES as QUALITY_ROUTES
 
@@ -48,6 +49,8 @@ router.register("tokens", TokenViewSet, basename="token")
 for prefix, viewset, basename in TWIN_ROUTES:
     router.register(prefix, viewset, basename=basename)
 for prefix, viewset, basename in QUALITY_ROUTES:
+    router.register(prefix, viewset, basename=basename)
+for prefix, viewset, basename in DEMAND_ROUTES:
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = router.urls

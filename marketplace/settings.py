@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "catalog.quality",
     "twins",
     "marketplace",
+    "marketplace.demand",
 ]
 
 MIDDLEWARE = [

@@ -34,6 +34,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("marketplace.access_urls")),
+    path("", include("marketplace.demand.urls")),
     path("", include("accounts.urls")),
     path("", include("twins.urls")),
     path("", include("catalog.dcat.urls")),

@@ -1,0 +1,1 @@
+"""Matching supply and demand: data requests, showcases of reuse and recommendations."""
