@@ -12,6 +12,7 @@ from catalog.api.views import (
     ThemeViewSet,
 )
 from catalog.harvesting.api import HarvestJobViewSet, HarvestSourceViewSet
+from catalog.previews.api.urls import urlpatterns as PREVIEW_URLS
 from marketplace.api.views import (
     AccessPolicyViewSet,
     AccessRequestViewSet,
@@ -53,4 +54,5 @@ for prefix, viewset, basename in QUALITY_ROUTES:
 for prefix, viewset, basename in DEMAND_ROUTES:
     router.register(prefix, viewset, basename=basename)
 
-urlpatterns = router.urls
+# Before the router: /distributions/{id}/preview/ (catalog.previews) beside the distribution routes.
+urlpatterns = [*PREVIEW_URLS, *router.urls]

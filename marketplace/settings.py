@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "accounts",
     "catalog",
     "catalog.quality",
+    "catalog.previews",
     "twins",
     "marketplace",
     "marketplace.demand",

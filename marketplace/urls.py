@@ -31,6 +31,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("harvest/", include("catalog.harvesting.urls")),
     path("quality/", include("catalog.quality.urls")),
+    path("previews/", include("catalog.previews.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("marketplace.access_urls")),

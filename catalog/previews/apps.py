@@ -1,0 +1,23 @@
+"""App config of data previews (its own app label, `previews`, inside the catalogue package)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PreviewsConfig(AppConfig):
+    name = "catalog.previews"
+    label = "previews"
+    verbose_name = _("Previews")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from catalog import hooks
+
+        from .listeners import on_dataset_changed, on_datasets_changed
+
+        # A new or replaced distribution makes its cached preview stale (catalog.hooks).
+        if on_dataset_changed not in hooks.dataset_changed:
+            hooks.dataset_changed.append(on_dataset_changed)
+        if on_datasets_changed not in hooks.datasets_changed:
+            hooks.datasets_changed.append(on_datasets_changed)
+        hooks.batched.add(on_dataset_changed)

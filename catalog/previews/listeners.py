@@ -1,0 +1,25 @@
+"""catalog.hooks listeners: a changed distribution's preview is stale and is made again."""
+
+from catalog.hooks import DatasetChange
+
+REFRESH = {DatasetChange.DISTRIBUTION_ADDED, DatasetChange.DISTRIBUTION_REPLACED}
+
+
+def on_dataset_changed(*, dataset, change, actor=None, distribution=None) -> None:
+    """One change (a publisher's edit): mark the preview stale and, for open data, queue it at once."""
+    if change not in REFRESH or distribution is None:
+        return
+    from .services import previews_invalidate, previews_request_open
+
+    previews_invalidate(distribution_ids=[distribution.pk])
+    previews_request_open(distribution=distribution)
+
+
+def on_datasets_changed(*, changes, actor=None) -> None:
+    """A harvest page: one UPDATE marks the changed distributions' previews stale; they are made again
+    when someone opens them (a harvest of 100k datasets does not queue 100k downloads)."""
+    ids = [c.distribution.pk for c in changes if c.change in REFRESH and c.distribution is not None]
+    if ids:
+        from .services import previews_invalidate
+
+        previews_invalidate(distribution_ids=ids)
