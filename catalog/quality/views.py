@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import Organization, Programme
 from catalog.models import Dataset
 
-from . import selectors, services
+from . import exports, selectors, services
 from .choices import RunScope
-from .models import QualityRun
+from .models import QualityRun, QualitySnapshot
 
 
 def overview(request):
@@ -105,3 +105,51 @@ def run_cancel(request, pk):
     services.quality_run_cancel(run=run, actor=request.user)
     messages.info(request, _("Cancellation requested."))
     return redirect(run)
+
+
+def _period(request):
+    """(since, until) dates from ?since=&until= (ISO dates); 400 when one is not a date."""
+    from django.utils.dateparse import parse_date
+
+    bounds = []
+    for name in ("since", "until"):
+        value = request.GET.get(name, "").strip()
+        try:
+            day = parse_date(value) if value else None
+        except ValueError:
+            day = None
+        if value and day is None:
+            raise ValueError(_("“%(name)s” must be a date (YYYY-MM-DD).") % {"name": name})
+        bounds.append(day)
+    return bounds
+
+
+def _snapshots_response(request, snapshots, filename: str):
+    from django.http import HttpResponseBadRequest
+
+    try:
+        since, until = _period(request)
+    except ValueError as exc:
+        return HttpResponseBadRequest(str(exc))
+    if since:
+        snapshots = snapshots.filter(date__gte=since)
+    if until:
+        snapshots = snapshots.filter(date__lte=until)
+    snapshots = snapshots.select_related("organization", "programme").order_by("date", "kind", "subject_key")
+    return exports.snapshots_csv(snapshots, filename=filename)
+
+
+def organization_scores_csv(request, slug):
+    """A publisher's daily figures as CSV (published datasets only: public)."""
+    organization = get_object_or_404(Organization.objects.visible_to(request.user), slug=slug)
+    snapshots = QualitySnapshot.objects.filter(organization=organization)
+    return _snapshots_response(request, snapshots, f"quality-{organization.slug}.csv")
+
+
+def programme_scores_csv(request, slug):
+    """A programme's daily figures and its publishers' as CSV, e.g. for the funder's quarterly report."""
+    programme = get_object_or_404(Programme.objects.all(), slug=slug)
+    snapshots = QualitySnapshot.objects.filter(
+        Q(programme=programme) | Q(organization__in=programme.organizations.values("pk"))
+    )
+    return _snapshots_response(request, snapshots, f"quality-{programme.slug}.csv")

@@ -138,3 +138,39 @@ def test_draft_is_404_to_check_for_outsiders(client_for, draft_dataset, other_ed
 
 def test_unknown_publisher_dashboard_is_404(client):
     assert client.get("/quality/publishers/nobody/").status_code == 404
+
+
+def test_programme_figures_as_csv(client, publisher_org, published_dataset):
+    import csv
+    import io
+    from datetime import date
+
+    from accounts.models import Programme
+    from catalog.quality.models import QualitySnapshot
+    from catalog.quality.services import quality_assessment_refresh, quality_snapshots_record
+
+    programme = Programme.objects.create(slug="sctwins", name="Smart City Twins")
+    programme.organizations.add(publisher_org)
+    publisher_org.name = "=HYPERLINK(1)"  # a hostile name must not become a spreadsheet formula
+    publisher_org.save()
+    quality_assessment_refresh(dataset=published_dataset)
+    quality_snapshots_record(day=date(2026, 1, 15))
+    quality_snapshots_record(day=date(2026, 4, 15))
+    response = client.get("/quality/programmes/sctwins/scores.csv?since=2026-04-01")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="quality-sctwins.csv"' in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [(row["date"], row["kind"]) for row in rows] == [
+        ("2026-04-15", "organization"),
+        ("2026-04-15", "programme"),
+    ]
+    publisher_row = rows[0]
+    assert publisher_row["subject"] == "'=HYPERLINK(1)"
+    snapshot = QualitySnapshot.objects.get(organization=publisher_org, date=date(2026, 4, 15))
+    assert float(publisher_row["score"]) == round(snapshot.score, 1) and publisher_row["datasets"] == "1"
+    assert client.get("/quality/programmes/sctwins/scores.csv?since=soon").status_code == 400
+    organization_csv = client.get(f"/quality/publishers/{publisher_org.slug}/scores.csv").content.decode()
+    assert organization_csv.count("\n") == 3  # header + two days
+    page = client.get("/quality/programmes/sctwins/").content.decode()
+    assert "/quality/programmes/sctwins/scores.csv" in page
