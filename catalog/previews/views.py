@@ -123,13 +123,14 @@ def sample_edit(request, pk):
     if not Dataset.objects.editable_by(request.user).filter(pk=distribution.dataset_id).exists():
         raise Http404
     sample = PreviewSample.objects.filter(distribution=distribution).first()
+    posted = request.method == "POST"
     form = PreviewSampleForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if posted else None,
+        request.FILES if posted else None,
         upload_too_large=upload_too_large(request),
         initial={"description": sample.description, "url": sample.url} if sample else None,
     )
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         try:
             services.preview_sample_set(
                 distribution=distribution,

@@ -44,7 +44,11 @@ def add_file(editor, django_capture_on_commit_callbacks):
     def make(dataset, name, content, **fields):
         with django_capture_on_commit_callbacks(execute=True):
             return services.distribution_create(
-                dataset=dataset, actor=editor, title=fields.pop("title", name), file=ContentFile(content, name=name), **fields
+                dataset=dataset,
+                actor=editor,
+                title=fields.pop("title", name),
+                file=ContentFile(content, name=name),
+                **fields,
             )
 
     return make

@@ -70,9 +70,11 @@ def kml_bytes() -> bytes:
 <kml xmlns="http://www.opengis.net/kml/2.2"><Document>
   <Placemark><name>Town hall</name><description>Coolsingel 40</description>
     <Point><coordinates>4.4792,51.9225,0</coordinates></Point></Placemark>
-  <Placemark><name>Canal</name><LineString><coordinates>4.47,51.92 4.48,51.93</coordinates></LineString></Placemark>
+  <Placemark><name>Canal</name>
+    <LineString><coordinates>4.47,51.92 4.48,51.93</coordinates></LineString></Placemark>
   <Placemark><name>Block</name><Polygon><outerBoundaryIs><LinearRing>
-    <coordinates>4.47,51.92 4.48,51.92 4.48,51.93 4.47,51.92</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>
+    <coordinates>4.47,51.92 4.48,51.92 4.48,51.93 4.47,51.92</coordinates>
+  </LinearRing></outerBoundaryIs></Polygon></Placemark>
 </Document></kml>"""
 
 

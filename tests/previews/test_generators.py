@@ -80,7 +80,11 @@ def test_json_tree():
     sensors = tree["c"][0]
     assert (sensors["k"], sensors["t"], sensors["n"]) == ("sensors", "array", 1)
     first = sensors["c"][0]
-    assert [(c["k"], c["t"]) for c in first["c"]] == [("id", "string"), ("active", "boolean"), ("readings", "array")]
+    assert [(c["k"], c["t"]) for c in first["c"]] == [
+        ("id", "string"),
+        ("active", "boolean"),
+        ("readings", "array"),
+    ]
     assert tree["c"][2] == {"k": "note", "t": "null", "v": "null"}
 
 
@@ -104,7 +108,10 @@ def test_kml_placemarks():
     result = make(files.kml_bytes(), "kml")
     data = result.data
     assert data["geometry_types"] == {"Point": 1, "LineString": 1, "Polygon": 1}
-    assert data["features"]["features"][0]["properties"] == {"name": "Town hall", "description": "Coolsingel 40"}
+    assert data["features"]["features"][0]["properties"] == {
+        "name": "Town hall",
+        "description": "Coolsingel 40",
+    }
     assert data["features"]["features"][0]["geometry"]["coordinates"] == [4.4792, 51.9225]
 
 
@@ -132,7 +139,12 @@ def test_cityjson_footprints_with_object_types():
     b1 = data["features"]["features"][0]
     assert b1["properties"]["id"] == "b1" and b1["properties"]["type"] == "Building"
     ring = b1["geometry"]["coordinates"][0]
-    assert sorted(map(tuple, ring[:-1])) == [(92000, 437000), (92000, 437010), (92010, 437000), (92010, 437010)]
+    assert sorted(map(tuple, ring[:-1])) == [
+        (92000, 437000),
+        (92000, 437010),
+        (92010, 437000),
+        (92010, 437010),
+    ]
 
 
 def test_image_thumbnail():
@@ -209,7 +221,10 @@ def test_malformed_geometries_are_left_out_or_refused():
             {"type": "Feature", "geometry": {"type": "Point", "coordinates": [500, 1]}, "properties": {}},
             {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 1]]]}},
             {"type": "Feature", "geometry": {"type": "Banana", "coordinates": []}},
-            {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[0, 0], [float("nan"), 1]]}},
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": [[0, 0], [float("nan"), 1]]},
+            },
             "not a feature",
         ],
     }

@@ -73,21 +73,30 @@ def test_a_generator_bug_ends_unavailable_not_pending(open_dataset, add_file, mo
     assert (preview.status, preview.reason) == (PreviewStatus.UNAVAILABLE, "The file could not be previewed.")
 
 
-def test_download_through_the_safe_client(open_dataset, editor, httpserver, django_capture_on_commit_callbacks):
+def test_download_through_the_safe_client(
+    open_dataset, editor, httpserver, django_capture_on_commit_callbacks
+):
     httpserver.expect_request("/stops.geojson").respond_with_data(
         files.geojson_bytes(), content_type="application/geo+json"
     )
     with django_capture_on_commit_callbacks(execute=True):
         distribution = catalog_services.distribution_create(
-            dataset=open_dataset, actor=editor, title="Stops", download_url=httpserver.url_for("/stops.geojson")
+            dataset=open_dataset,
+            actor=editor,
+            title="Stops",
+            download_url=httpserver.url_for("/stops.geojson"),
         )
     preview = data_preview(distribution)
     assert (preview.status, preview.kind, preview.data["shown"]) == (PreviewStatus.READY, "map", 3)
 
 
-def test_downloads_are_size_capped(open_dataset, editor, httpserver, settings, django_capture_on_commit_callbacks):
+def test_downloads_are_size_capped(
+    open_dataset, editor, httpserver, settings, django_capture_on_commit_callbacks
+):
     settings.PREVIEW_MAX_BYTES = 1000
-    httpserver.expect_request("/big.csv").respond_with_data(files.csv_bytes(rows=200), content_type="text/csv")
+    httpserver.expect_request("/big.csv").respond_with_data(
+        files.csv_bytes(rows=200), content_type="text/csv"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         distribution = catalog_services.distribution_create(
             dataset=open_dataset, actor=editor, title="Big", download_url=httpserver.url_for("/big.csv")
@@ -97,7 +106,9 @@ def test_downloads_are_size_capped(open_dataset, editor, httpserver, settings, d
     assert "larger than the preview limit" in preview.reason
 
 
-def test_private_addresses_are_not_fetched(open_dataset, editor, settings, django_capture_on_commit_callbacks):
+def test_private_addresses_are_not_fetched(
+    open_dataset, editor, settings, django_capture_on_commit_callbacks
+):
     settings.OUTBOUND_FETCH_ALLOWED_NETWORKS = []
     with django_capture_on_commit_callbacks(execute=True):
         distribution = catalog_services.distribution_create(
@@ -120,7 +131,9 @@ def test_a_link_to_a_service_has_no_preview(open_dataset, editor, django_capture
     assert "no downloadable file" in preview.reason
 
 
-def test_regenerated_when_the_file_is_replaced(open_dataset, add_file, editor, django_capture_on_commit_callbacks):
+def test_regenerated_when_the_file_is_replaced(
+    open_dataset, add_file, editor, django_capture_on_commit_callbacks
+):
     distribution = add_file(open_dataset, "air.csv", files.csv_bytes(rows=5))
     first_hash = data_preview(distribution).source_hash
     with django_capture_on_commit_callbacks(execute=True):
@@ -165,7 +178,9 @@ def test_restricted_data_is_not_previewed_until_someone_entitled_asks(restricted
     assert not Preview.objects.filter(distribution=distribution).exists()
 
 
-def test_sample_set_and_delete(restricted_dataset, add_file, editor, consumer, django_capture_on_commit_callbacks):
+def test_sample_set_and_delete(
+    restricted_dataset, add_file, editor, consumer, django_capture_on_commit_callbacks
+):
     from django.core.exceptions import PermissionDenied, ValidationError
 
     distribution = add_file(restricted_dataset, "energy.csv", files.csv_bytes())
@@ -177,7 +192,9 @@ def test_sample_set_and_delete(restricted_dataset, add_file, editor, consumer, d
     assert (preview.status, preview.data["rows"]) == (PreviewStatus.READY, [["1", "2"]])
     assert sample.name == "sample.csv"
     with pytest.raises(PermissionDenied):
-        services.preview_sample_set(distribution=distribution, actor=consumer, url="https://example.org/s.csv")
+        services.preview_sample_set(
+            distribution=distribution, actor=consumer, url="https://example.org/s.csv"
+        )
     with pytest.raises(ValidationError):
         services.preview_sample_set(distribution=distribution, actor=editor)
     with django_capture_on_commit_callbacks(execute=True):

@@ -21,7 +21,8 @@ def load_json(content: bytes):
         ) from exc
     if _depth(value) > MAX_JSON_DEPTH:
         raise PreviewUnavailable(
-            _("The JSON is nested more than %(max)d levels deep: too deep to preview.") % {"max": MAX_JSON_DEPTH}
+            _("The JSON is nested more than %(max)d levels deep: too deep to preview.")
+            % {"max": MAX_JSON_DEPTH}
         )
     return value
 
