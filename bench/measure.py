@@ -59,6 +59,9 @@ class Measurement:
 
     case: Case
     samples: list[float] = field(default_factory=list)
+    # CPU seconds of this process per sample: the time on a free core, whatever the machine's load
+    # (with SQLite the database's work is in the process too; a PostgreSQL server's is not).
+    cpu_samples: list[float] = field(default_factory=list)
     queries: int = 0
     error: str = ""
     slowest: list[tuple[float, str]] = field(default_factory=list)  # (ms, SQL) of the counted run
@@ -71,6 +74,13 @@ class Measurement:
     def p95_ms(self) -> float:
         """Nearest-rank 95th percentile."""
         ordered = sorted(self.samples)
+        return ordered[max(math.ceil(0.95 * len(ordered)) - 1, 0)] * 1000
+
+    @property
+    def cpu_p95_ms(self) -> float | None:
+        if not self.cpu_samples:
+            return None
+        ordered = sorted(self.cpu_samples)
         return ordered[max(math.ceil(0.95 * len(ordered)) - 1, 0)] * 1000
 
 
@@ -208,8 +218,9 @@ def _sample(
     deadline = time.perf_counter() + settings.budget
     while len(measurement.samples) < settings.repeat:
         before()
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         run()
         measurement.samples.append(time.perf_counter() - started)
+        measurement.cpu_samples.append(time.process_time() - cpu_started)
         if time.perf_counter() > deadline and len(measurement.samples) >= MIN_SAMPLES:
             break

@@ -289,6 +289,16 @@ def results_table(rows: Sequence[Row], *, title: str) -> str:
             f"{queries:>7}"
         )
     lines.append("(ms; ratios are p95 API / p95 floor; queries = SQL statements per request cold/warm)")
+    lines.append(
+        "CPU p95 of the benchmark process, ms (cold / warm / floor) — the time on a free core, whatever "
+        "the load (SQLite's work included; a PostgreSQL server's not):"
+    )
+    for row in rows:
+        cells = [
+            f"{m.cpu_p95_ms:.1f}" if _ok(m) and m.cpu_p95_ms is not None else "—"
+            for m in (row.cold, row.warm, row.floor)
+        ]
+        lines.append(f"  {row.query.name:<{name_width}}  {' / '.join(cells)}")
     for row in rows:
         for measurement in (row.floor, row.cold, row.warm):
             if measurement is not None and measurement.error:
@@ -303,20 +313,24 @@ def target_lines(rows: Sequence[Row], *, vendor: str, published: int) -> list[st
     """PASS/FAIL per target of issue 3 (the targets name a size; other sizes are checked as indicative)."""
     lines = []
 
-    def p95_target(kind: str, limit: float, scope: str) -> None:
+    def p95_target(kind: str, limit: float, scope: str, *, cpu: bool = False) -> None:
+        def p95(m) -> float:
+            return m.cpu_p95_ms if cpu else m.p95_ms
+
         measured = [(row.query.name, getattr(row, kind)) for row in rows]
         failed = [(name, m) for name, m in measured if not _ok(m)]
         worst_name, worst = max(
-            ((name, m) for name, m in measured if _ok(m)), key=lambda pair: pair[1].p95_ms, default=("", None)
+            ((name, m) for name, m in measured if _ok(m)), key=lambda pair: p95(pair[1]), default=("", None)
         )
-        over = [(name, m.p95_ms) for name, m in measured if _ok(m) and m.p95_ms > limit]
+        over = [(name, p95(m)) for name, m in measured if _ok(m) and p95(m) > limit]
         verdict = "PASS" if not over and not failed and worst is not None else "FAIL"
-        detail = f"worst {worst_name} {worst.p95_ms:.1f} ms" if worst is not None else "no samples"
+        detail = f"worst {worst_name} {p95(worst):.1f} ms" if worst is not None else "no samples"
         if over:
             detail += "; over: " + ", ".join(f"{name} {ms:.1f} ms (×{ms / limit:.1f})" for name, ms in over)
         if failed:
             detail += "; failed: " + ", ".join(name for name, _m in failed)
-        lines.append(f"{verdict}  {scope}: every query {kind} p95 ≤ {limit:g} ms — {detail}")
+        what = f"{kind} CPU p95 (a free core)" if cpu else f"{kind} p95"
+        lines.append(f"{verdict}  {scope}: every query {what} ≤ {limit:g} ms — {detail}")
 
     def ratio_target(kind: str, limit: float, scope: str) -> None:
         ratios = [
@@ -339,6 +353,9 @@ def target_lines(rows: Sequence[Row], *, vendor: str, published: int) -> list[st
         scope = f"SQLite {size}" + ("" if published == 100_000 else " (target set for 100k; indicative)")
         p95_target("cold", SQLITE_P95_MS, scope)
         p95_target("warm", SQLITE_P95_MS, scope)
+        # On a shared machine the wall clock counts the other processes' turns too.
+        p95_target("cold", SQLITE_P95_MS, scope, cpu=True)
+        p95_target("warm", SQLITE_P95_MS, scope, cpu=True)
     else:
         scope = f"PostgreSQL {size}" + ("" if published == 1_000_000 else " (target set for 1M; indicative)")
         p95_target("cold", POSTGRES_P95_MS, scope)
