@@ -58,7 +58,7 @@
       },
       onEachFeature: function (feature, featureLayer) {
         count += 1;
-        featureLayer.bindPopup(function () { return popupContent(feature.properties); });
+        featureLayer.bindPopup(function () { return popupContent(feature.properties); }, { minWidth: 180, maxWidth: 360 });
       }
     }).addTo(map);
     el.dataset.drawn = String(count);
