@@ -269,6 +269,11 @@ SPECTACULAR_SETTINGS = {
         "JobStatusEnum": "catalog.harvesting.choices.JobStatus",
         "TwinModelKindEnum": "twins.choices.ModelKind",
         "TwinServiceKindEnum": "twins.choices.ServiceKind",
+        # Data requests and showcases (marketplace.demand).
+        "DataRequestStatusEnum": "marketplace.demand.choices.RequestStatus",
+        "DataRequestAnswerEnum": "marketplace.demand.choices.AnswerStatus",
+        "ShowcaseKindEnum": "marketplace.demand.choices.ShowcaseKind",
+        "ShowcaseStatusEnum": "marketplace.demand.choices.ShowcaseStatus",
     },
 }
 

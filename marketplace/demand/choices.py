@@ -46,3 +46,11 @@ class ShowcaseKind(models.TextChoices):
 class ShowcaseStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
+
+
+class AnswerStatus(models.TextChoices):
+    """What a publisher may answer a request with (a subset of RequestStatus)."""
+
+    PLANNED = "planned", _("Planned")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    DECLINED = "declined", _("Declined")

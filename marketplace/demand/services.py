@@ -379,7 +379,10 @@ def _apply_showcase(showcase: Showcase, *, actor, fields, image, datasets, model
     if showcase.status == ShowcaseStatus.PUBLISHED and showcase.published_at is None:
         showcase.published_at = timezone.now()
     if image is not None:
-        processed = process_image(image)
+        try:
+            processed = process_image(image)
+        except ValidationError as exc:
+            raise ValidationError({"image": exc.messages}) from exc
         if showcase.image:
             old = showcase.image.name
             transaction.on_commit(lambda: showcase.image.storage.delete(old))

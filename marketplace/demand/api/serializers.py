@@ -5,7 +5,7 @@ from rest_framework import serializers
 from accounts.models import Organization
 from catalog.models import FileType, Frequency, Theme
 
-from ..choices import RequestStatus, ShowcaseKind, ShowcaseStatus
+from ..choices import AnswerStatus, ShowcaseKind, ShowcaseStatus
 from ..models import Comment, DataRequest, Showcase
 
 
@@ -116,9 +116,7 @@ class DataRequestUpdateSerializer(DataRequestWriteSerializer):
 
 
 class RespondSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(
-        choices=[RequestStatus.PLANNED, RequestStatus.FULFILLED, RequestStatus.DECLINED]
-    )
+    status = serializers.ChoiceField(choices=AnswerStatus.choices)
     organization = serializers.SlugRelatedField(
         slug_field="slug", queryset=Organization.objects.all(), required=False, allow_null=True
     )
@@ -166,7 +164,7 @@ class CommentHideSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 
-class BriefDatasetSerializer(serializers.Serializer):
+class SuggestedDatasetSerializer(serializers.Serializer):
     slug = serializers.CharField()
     title = serializers.CharField()
     publisher = serializers.CharField(source="publisher.slug")

@@ -18,7 +18,6 @@ from .. import recommendations, selectors, services, throttle
 from ..filters import DataRequestFilterSet, ShowcaseFilterSet
 from ..models import Comment, Showcase
 from .serializers import (
-    BriefDatasetSerializer,
     CommentCreateSerializer,
     CommentHideSerializer,
     CommentReportSerializer,
@@ -32,6 +31,7 @@ from .serializers import (
     ShowcaseSerializer,
     ShowcaseUpdateSerializer,
     ShowcaseWriteSerializer,
+    SuggestedDatasetSerializer,
     SuggestQuerySerializer,
     WithdrawSerializer,
 )
@@ -217,15 +217,15 @@ class DataRequestViewSet(
         )
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=BriefDatasetSerializer(many=True))
+    @extend_schema(responses=SuggestedDatasetSerializer(many=True))
     @action(detail=True, methods=["get"])
     def suggestions(self, request, pk=None):
         """Published datasets from the catalogue search that may already answer this request."""
         data_request = self.get_object()
         found = recommendations.request_suggestions(data_request=data_request, user=request.user)
-        return Response(BriefDatasetSerializer(found, many=True).data)
+        return Response(SuggestedDatasetSerializer(found, many=True).data)
 
-    @extend_schema(parameters=[SuggestQuerySerializer], responses=BriefDatasetSerializer(many=True))
+    @extend_schema(parameters=[SuggestQuerySerializer], responses=SuggestedDatasetSerializer(many=True))
     @action(detail=False, methods=["get"])
     def suggest(self, request):
         """Suggested matches for a request being written (title, description, themes, bbox)."""
@@ -249,7 +249,7 @@ class DataRequestViewSet(
             themes=query.validated_data["themes"],
             bbox=bbox,
         )
-        return Response(BriefDatasetSerializer(found, many=True).data)
+        return Response(SuggestedDatasetSerializer(found, many=True).data)
 
 
 class CommentViewSet(viewsets.GenericViewSet, mixins.RetrieveModelMixin):
