@@ -1,5 +1,6 @@
 """Pages of the demand side: /requests/ (post, find, upvote, follow, discuss, answer) and /showcases/."""
 
+import functools
 import logging
 
 from django.contrib import messages
@@ -40,6 +41,23 @@ def _too_many(request, exc: throttle.RateLimited):
     )
     response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+def refusal_as_message(view):
+    """A refused action on an object the user may see goes back to its page with the reason (never a
+    bare 403 page); objects they may not see are still a 404 from the lookup."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or _("You may not do this."))
+            if "pk" in kwargs:
+                return redirect("demand:request_detail", pk=kwargs["pk"])
+            return redirect("demand:showcase_detail", slug=kwargs["slug"])
+
+    return wrapped
 
 
 def _visible_request(request, pk) -> DataRequest:
@@ -130,6 +148,7 @@ def request_detail(request, pk):
 
 @login_required
 @require_POST
+@refusal_as_message
 def request_vote(request, pk):
     """Toggle the user's upvote (htmx swaps the button; a plain form goes back to the page)."""
     data_request = _visible_request(request, pk)
@@ -147,6 +166,7 @@ def request_vote(request, pk):
 
 @login_required
 @require_POST
+@refusal_as_message
 def request_follow(request, pk):
     data_request = _visible_request(request, pk)
     if request.POST.get("follow") == "0":
@@ -160,6 +180,7 @@ def request_follow(request, pk):
 
 @login_required
 @require_POST
+@refusal_as_message
 def request_respond(request, pk):
     data_request = _visible_request(request, pk)
     responders = permissions.responder_organizations(request.user, data_request)
@@ -182,6 +203,7 @@ def request_respond(request, pk):
 
 @login_required
 @require_POST
+@refusal_as_message
 def request_withdraw(request, pk):
     data_request = _visible_request(request, pk)
     try:
@@ -198,6 +220,7 @@ def request_withdraw(request, pk):
 
 @login_required
 @require_POST
+@refusal_as_message
 def request_moderate(request, pk):
     data_request = _visible_request(request, pk)
     action = request.POST.get("action")
@@ -210,6 +233,7 @@ def request_moderate(request, pk):
 
 @login_required
 @require_POST
+@refusal_as_message
 def comment_create(request, pk):
     data_request = _visible_request(request, pk)
     form = CommentForm(request.POST)
@@ -251,6 +275,7 @@ def _visible_comment(request, pk, comment_pk) -> Comment:
 
 @login_required
 @require_POST
+@refusal_as_message
 def comment_report(request, pk, comment_pk):
     comment = _visible_comment(request, pk, comment_pk)
     try:
@@ -264,6 +289,7 @@ def comment_report(request, pk, comment_pk):
 
 @login_required
 @require_POST
+@refusal_as_message
 def comment_hide(request, pk, comment_pk):
     comment = _visible_comment(request, pk, comment_pk)
     services.comment_hide(
@@ -380,6 +406,7 @@ def showcase_edit(request, slug):
 
 @login_required
 @require_POST
+@refusal_as_message
 def showcase_feature(request, slug):
     showcase = get_object_or_404(Showcase.objects.visible_to(request.user), slug=slug)
     try:
