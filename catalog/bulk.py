@@ -125,13 +125,23 @@ def write_rows(
             ", ".join(f"{quote(column)} = excluded.{quote(column)}" for column in updates),
         )
     attnames = [field.attname for field in columns]
+    # Dates and times repeat across a batch (its `now`): each distinct value is converted once.
+    memo: list[dict | None] = [
+        {} if isinstance(field, models.DateField | models.DateTimeField) else None for field in columns
+    ]
     rows = []
     for obj in objs:
         row = []
-        for attname, converter in zip(attnames, converters, strict=True):
+        for attname, converter, seen in zip(attnames, converters, memo, strict=True):
             value = getattr(obj, attname)
             if converter is not None and value is not None:
-                value = converter.get_db_prep_save(value, connection)
+                if seen is None:
+                    value = converter.get_db_prep_save(value, connection)
+                else:
+                    converted = seen.get(value)
+                    if converted is None:
+                        converted = seen[value] = converter.get_db_prep_save(value, connection)
+                    value = converted
             row.append(value)
         rows.append(row)
     with connection.cursor() as cursor:
