@@ -81,3 +81,22 @@ def test_similar_datasets_of_a_demo_dataset(demo):
     gtfs = Dataset.objects.get(slug="turku-foli-gtfs")
     found = _slugs(similar_datasets(dataset=gtfs, user=AnonymousUser()))
     assert {"gdansk-public-transport-gtfs", "vilnius-public-transport-gtfs"} <= set(found[:3])
+
+
+def test_demo_pages_render_for_visitors_and_consumers(demo, client_for):
+    from accounts.models import User
+
+    jonas = User.objects.get(email="jonas@mobility.example")
+    for user in (None, jonas):
+        client = client_for(user)
+        urls = ["/", "/requests/", "/showcases/", "/requests/?status=fulfilled", "/showcases/?city=Turku"]
+        urls += [r.get_absolute_url() for r in DataRequest.objects.all()]
+        urls += [s.get_absolute_url() for s in Showcase.objects.all()]
+        for url in urls:
+            assert client.get(url).status_code == 200, url
+        page = client.get("/datasets/turku-foli-gtfs/").content.decode()
+        assert "Turku public transport timetables as GTFS" in page  # the request it answered
+        assert "Baltic multimodal journey planner" in page  # the showcase using it
+        assert 'data-testid="similar-datasets"' in page
+    home = client_for(jonas).get("/").content.decode()
+    assert "Hourly parking occupancy in Gdańsk" in home  # most wanted
