@@ -135,6 +135,10 @@ def main(argv: list[str] | None = None) -> int:
         from .quality import main as quality_main
 
         return quality_main(argv[1:])
+    if argv[:1] == ["previews"]:  # `python -m bench previews …`: a 50 MB CSV preview (bench/previews.py)
+        from .previews import main as previews_main
+
+        return previews_main(argv[1:])
     parser = build_parser()
     args = parse_common_args(parser, argv)
     started = time.perf_counter()

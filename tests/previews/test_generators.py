@@ -260,3 +260,16 @@ def test_binary_and_broken_files():
     assert "not a valid zip" in unavailable(b"PK\x03\x04garbage", "xlsx")
     assert "cannot be read" in unavailable(b"\x89PNG\r\n\x1a\nbroken", "image")
     assert "columns" in unavailable((",".join(["c"] * 500) + "\n").encode(), "csv")
+
+
+def test_types_hold_over_many_chunks_of_distinct_values():
+    # More distinct values than the counter keeps, over several chunks: still dates and decimals.
+    lines = ["at,reading"]
+    for i in range(45_000):
+        lines.append(f"2024-{1 + i // 4000 % 12:02d}-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:00,{i}")
+    lines.append("2025-01-01T00:00:00,0.5")
+    result = make(("\n".join(lines) + "\n").encode(), "csv")
+    assert [c["type"] for c in result.data["columns"]] == ["datetime", "number"]
+    reading = column(result, "reading")
+    assert (reading["min"], reading["max"], reading["distinct"]) == (0, 44999, None)
+    assert result.data["chart"]["time_column"] == "at"

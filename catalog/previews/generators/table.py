@@ -80,6 +80,7 @@ class Column:
         self.max_length = 0
         self.formulas = 0
         self.series: list[np.ndarray] = []  # numbers, or epoch seconds of times, per chunk (NaN = empty)
+        self.checked = False  # a chunk with values has passed as the current type
 
     # -- one chunk of values ------------------------------------------------------------------------
     def add(self, values: tuple, keep_series: bool) -> None:
@@ -102,6 +103,7 @@ class Column:
             self.type = INTEGER if first.strip().lstrip("+-").isdigit() else NUMBER
         while self.type not in (None, TEXT):
             if self._try(self.type, values, filled, keep_series):
+                self.checked = self.checked or bool(filled)
                 break
             self._demote()
         if not keep_series:
@@ -111,7 +113,7 @@ class Column:
         if kind in (INTEGER, NUMBER):
             if not filled:
                 if keep_series:
-                    self.series.append(np.full(len(values), np.nan))
+                    self.series.append(np.full(len(values), np.nan, dtype=np.float32))
                 return True
             try:
                 numbers = np.array(filled, dtype=np.float64)
@@ -124,9 +126,9 @@ class Column:
             self._numbers(numbers)
             if keep_series:
                 if len(filled) == len(values):
-                    self.series.append(numbers)
+                    self.series.append(numbers.astype(np.float32))
                 else:
-                    full = np.full(len(values), np.nan)
+                    full = np.full(len(values), np.nan, dtype=np.float32)
                     full[[i for i, v in enumerate(values) if v != ""]] = numbers
                     self.series.append(full)
             return True
@@ -173,34 +175,25 @@ class Column:
         self.numeric_count += len(numbers)
 
     def _demote(self) -> None:
-        """The current type failed: try the next one (earlier chunks were checked against it)."""
+        """The current type failed: try the next one. Integers that turn out to be decimals keep their
+        statistics; once earlier chunks passed as numbers, a column with words is text."""
         order = {INTEGER: NUMBER, NUMBER: BOOLEAN, BOOLEAN: DATE, DATE: TEXT, DATETIME: TEXT}
         previous = self.type
-        self.type = order[self.type]
+        self.type = order[previous]
+        if previous == INTEGER:
+            return
         self.series = []
         self.minimum = self.maximum = None
         self.total = 0.0
         self.numeric_count = 0
-        if previous in (INTEGER, NUMBER) and self.type == BOOLEAN and self.count > 0:
-            # Earlier chunks were numbers: a column of numbers and words is text.
-            self.type = TEXT if self._seen_numbers() else BOOLEAN
-
-    def _seen_numbers(self) -> bool:
-        if self.counter is None:
-            return True
-        for value in self.counter:
-            try:
-                float(value)
-                return True
-            except ValueError:
-                continue
-        return False
+        if previous == NUMBER and self.checked:
+            self.type = TEXT
 
     def recheck_all(self) -> None:
         """After a demotion to a weaker type, the values of earlier chunks must fit it too (from the
         counter of distinct values; when it overflowed, the column is text)."""
-        if self.type in (None, TEXT):
-            return
+        if self.type in (None, TEXT, NUMBER):
+            return  # integers that became decimals are still numbers
         if self.counter is None:
             self.type = TEXT
             return
@@ -345,7 +338,7 @@ class TableBuilder:
                     continue
                 chunk = values[b]
                 chunk = chunk[~np.isnan(chunk)]
-                points.append(_number(float(chunk.mean())) if len(chunk) else None)
+                points.append(_number(float(chunk.mean(dtype=np.float64))) if len(chunk) else None)
             finite = [p for p in points if p is not None]
             if finite:
                 series.append({"name": column.name, "values": points, "min": min(finite), "max": max(finite)})
