@@ -11,6 +11,7 @@ urlpatterns = [
     path("requests/new/", views.request_create, name="request_create"),
     path("requests/suggest/", views.request_suggest, name="request_suggest"),
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),
+    path("requests/<int:pk>/edit/", views.request_edit, name="request_edit"),
     path("requests/<int:pk>/vote/", views.request_vote, name="request_vote"),
     path("requests/<int:pk>/follow/", views.request_follow, name="request_follow"),
     path("requests/<int:pk>/respond/", views.request_respond, name="request_respond"),

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import Organization
 from catalog.filters import BBoxField
 
 from . import permissions, recommendations, selectors, services, throttle
@@ -99,6 +100,46 @@ def request_create(request):
     if not organizations.exists():
         messages.info(request, _("Join or create an organisation to post data requests."))
     return render(request, "demand/request_form.html", {"form": form})
+
+
+@login_required
+@refusal_as_message
+def request_edit(request, pk):
+    """The requester edits an open or planned request (the organisation stays the same)."""
+    data_request = _visible_request(request, pk)
+    if not permissions.can_withdraw(request.user, data_request):
+        raise PermissionDenied(_("Only the requester may edit an active request."))
+    initial = {
+        "organization": data_request.organization,
+        "title": data_request.title,
+        "description": data_request.description,
+        "themes": list(data_request.themes.all()),
+        "spatial_name": data_request.spatial_name,
+        "bbox": ",".join(str(v) for v in data_request.bbox) if data_request.bbox else "",
+        "formats": list(data_request.formats.all()),
+        "frequency": data_request.frequency,
+        "intended_use": data_request.intended_use,
+        "deadline": data_request.deadline,
+        "willing_to_pay": data_request.willing_to_pay,
+        "addressed_to": data_request.addressed_to,
+    }
+    form = DataRequestForm(
+        request.POST or None,
+        organizations=Organization.objects.filter(pk=data_request.organization_id),
+        initial=initial,
+    )
+    form.fields["organization"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("organization")
+        try:
+            services.data_request_update(data_request=data_request, actor=request.user, **data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The request is updated."))
+            return redirect(data_request)
+    return render(request, "demand/request_form.html", {"form": form, "data_request": data_request})
 
 
 @require_GET

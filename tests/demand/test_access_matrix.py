@@ -35,6 +35,7 @@ MATRIX = [
     ("demand:request_create", "get", LOGIN_THEN_OK),
     ("demand:request_suggest", "get", ALL_OK),
     ("demand:request_detail", "get", SEES),
+    ("demand:request_edit", "get", SEES_EDIT),
     ("demand:showcase_list", "get", ALL_OK),
     ("demand:showcase_create", "get", LOGIN_THEN_OK),
     ("demand:showcase_detail", "get", SEES),

@@ -190,3 +190,26 @@ def test_metrics_hooks(consumer, other_editor, other_org):
     ]
     ShowcaseFactory(organization=acme, datasets=[dataset])
     assert metrics.showcases_per_dataset() == [(dataset, 1)]
+
+
+def test_the_requester_edits_an_active_request(client_for, consumer, editor):
+    acme = consumer.organizations.get()
+    data_request = services.data_request_create(
+        actor=consumer, organization=acme, title="Old title", description="d", bbox=(1, 2, 3, 4)
+    )
+    form = client_for(consumer).get(reverse("demand:request_edit", args=[data_request.pk])).content.decode()
+    assert 'value="Old title"' in form and 'value="1.0,2.0,3.0,4.0"' in form
+    saved = client_for(consumer).post(
+        reverse("demand:request_edit", args=[data_request.pk]),
+        {"organization": acme.pk, "title": "New title", "description": "More detail", "themes": ["ENVI"]},
+    )
+    assert saved.status_code == 302
+    data_request.refresh_from_db()
+    assert (data_request.title, data_request.bbox) == ("New title", None)
+    assert [t.pk for t in data_request.themes.all()] == ["ENVI"]
+    refused = client_for(editor).post(
+        reverse("demand:request_edit", args=[data_request.pk]), {"title": "Hijacked", "description": "x"}
+    )
+    assert refused.status_code == 302
+    data_request.refresh_from_db()
+    assert data_request.title == "New title"
