@@ -185,6 +185,8 @@ def data_request_respond(
     declined (with a reason). The requester and the followers are notified."""
     data_request = DataRequest.objects.select_for_update().get(pk=data_request.pk)
     allowed = permissions.responder_organizations(actor, data_request)
+    if organization is None and dataset is not None and allowed.filter(pk=dataset.publisher_id).exists():
+        organization = dataset.publisher  # answering with one's own dataset: on behalf of its publisher
     if organization is None:
         organization = allowed.first()
     if organization is None or not allowed.filter(pk=organization.pk).exists():

@@ -11,7 +11,8 @@ def similar_compute_task(dataset_id: int) -> None:
     similar_compute(dataset_id=dataset_id)
 
 
-# The whole catalogue: about 10 ms per dataset, so an hour covers hundreds of thousands.
+# The whole catalogue, one dataset after the other (a few queries each): the limit leaves room for large
+# catalogues; a run cut short simply resumes with fresh lists the next night.
 @shared_task(acks_late=True, soft_time_limit=3600, time_limit=3660)
 def similar_refresh_all_task() -> None:
     """Nightly: recompute the similar datasets of every published dataset."""

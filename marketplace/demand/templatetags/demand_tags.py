@@ -8,11 +8,14 @@ from django.db import transaction
 from django.utils.safestring import mark_safe
 
 from catalog.markdown import _ATTRIBUTES, _TAGS, render_markdown
+from catalog.models import Dataset
 
 from .. import recommendations, selectors
 from ..models import DatasetSimilarity
 
 register = template.Library()
+
+HOME_SUGGESTIONS_SECONDS = 300
 
 
 @register.filter
@@ -66,11 +69,24 @@ def home_suggestions(context, limit: int = 6):
     from ..filters import DataRequestFilterSet
 
     user = _user(context)
+    suggestions = []
+    if user is not None and user.is_authenticated:
+        # Suggestions run a few searches: computed at most every few minutes per user, then one query.
+        key = f"demand:home-suggestions:{user.pk}"
+        ids = cache.get(key)
+        if ids is None:
+            ids = [d.pk for d in recommendations.user_suggestions(user=user, limit=limit)]
+            cache.set(key, ids, HOME_SUGGESTIONS_SECONDS)
+        if ids:
+            found = (
+                Dataset.objects.visible_to(user).published().filter(pk__in=ids).select_related("publisher")
+            )
+            suggestions = sorted(found, key=lambda d: ids.index(d.pk))
     wanted = DataRequestFilterSet(
         {"status": list(ACTIVE_STATUSES), "sort": "votes"}, queryset=selectors.data_request_list(user=user)
     ).qs[:4]
     return {
-        "suggestions": recommendations.user_suggestions(user=user, limit=limit) if user else [],
+        "suggestions": suggestions,
         "wanted": list(wanted),
         "request": context.get("request"),
     }
