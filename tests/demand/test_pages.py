@@ -213,3 +213,20 @@ def test_the_requester_edits_an_active_request(client_for, consumer, editor):
     assert refused.status_code == 302
     data_request.refresh_from_db()
     assert data_request.title == "New title"
+
+
+def test_a_failed_search_points_to_the_open_requests(rf, consumer):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import Context, Template
+
+    acme = consumer.organizations.get()
+    services.data_request_create(
+        actor=consumer, organization=acme, title="Parking occupancy Vilnius", description="d"
+    )
+    request = rf.get("/datasets/?q=parking+occupancy+vilnius")
+    request.user = AnonymousUser()
+    html = Template("{% load demand_tags %}{% search_requests q %}").render(
+        Context({"request": request, "q": "parking occupancy vilnius"})
+    )
+    assert "Parking occupancy Vilnius" in html
+    assert "/requests/new/?q=parking%20occupancy%20vilnius" in html

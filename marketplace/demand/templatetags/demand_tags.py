@@ -90,3 +90,16 @@ def home_suggestions(context, limit: int = 6):
         "wanted": list(wanted),
         "request": context.get("request"),
     }
+
+
+@register.inclusion_tag("demand/_search_requests.html", takes_context=True)
+def search_requests(context, query: str):
+    """For a search that found nothing: the open requests already asking for it, and a link to post
+    one with the search as its title (include it in the search page's empty state)."""
+    from ..metrics import open_requests_for_search
+
+    return {
+        "query": (query or "")[:200],
+        "requests": open_requests_for_search(query) if query else [],
+        "request": context.get("request"),
+    }
