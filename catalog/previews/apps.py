@@ -11,8 +11,9 @@ class PreviewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from catalog import hooks
+        from catalog import demo, hooks
 
+        from .demo import load_previews_demo
         from .listeners import on_dataset_changed, on_datasets_changed
 
         # A new or replaced distribution makes its cached preview stale (catalog.hooks).
@@ -21,3 +22,6 @@ class PreviewsConfig(AppConfig):
         if on_datasets_changed not in hooks.datasets_changed:
             hooks.datasets_changed.append(on_datasets_changed)
         hooks.batched.add(on_dataset_changed)
+        # `load_demo` adds a few small files and a sample, and makes their previews (catalog.demo's hook).
+        if load_previews_demo not in demo.DEMO_EXTENSIONS:
+            demo.DEMO_EXTENSIONS.append(load_previews_demo)

@@ -8,7 +8,7 @@ import time
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,9 +49,13 @@ def preview_request(*, distribution: Distribution, source: str = PreviewSource.D
     """The preview of `distribution` from `source`; queued for generation when missing, stale or stuck.
     The caller has checked that the person may see this source (selectors.preview_source_for)."""
     now = timezone.now()
-    preview, created = Preview.objects.get_or_create(
-        distribution=distribution, source=source, defaults={"requested_at": now}
-    )
+    try:
+        with transaction.atomic():
+            preview, created = Preview.objects.get_or_create(
+                distribution=distribution, source=source, defaults={"requested_at": now}
+            )
+    except IntegrityError:  # two requests at once: the other one created it
+        preview, created = Preview.objects.get(distribution=distribution, source=source), False
     outdated = preview.generator_version != GENERATOR_VERSION and not preview.is_pending
     stuck = preview.is_pending and (
         preview.requested_at is None or (now - preview.requested_at).total_seconds() > REQUEUE_AFTER_SECONDS

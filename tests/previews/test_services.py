@@ -1,6 +1,8 @@
 """Generation through the services and the task: uploaded files and downloads (SSRF-safe client, size
 cap), caching by the file's hash, regeneration when a distribution changes, bulk harvest writes."""
 
+import io
+
 import pytest
 from django.core.files.base import ContentFile
 
@@ -200,3 +202,33 @@ def test_sample_set_and_delete(
     with django_capture_on_commit_callbacks(execute=True):
         services.preview_sample_delete(distribution=distribution, actor=editor)
     assert not Preview.objects.filter(distribution=distribution, source=PreviewSource.SAMPLE).exists()
+
+
+def test_management_command_makes_previews(open_dataset, restricted_dataset, editor):
+    from django.core.management import call_command
+
+    from tests.factories import FileDistributionFactory
+
+    open_file = FileDistributionFactory(dataset=open_dataset)
+    FileDistributionFactory(dataset=restricted_dataset)
+    out = io.StringIO()
+    call_command("previews", "--wait", stdout=out)
+    assert "1 previews: 1 ready" in out.getvalue()
+    assert data_preview(open_file).data["rows"] == [["1", "2"]]
+    out = io.StringIO()
+    call_command("previews", "--wait", "--force", "--dataset", open_dataset.slug, stdout=out)
+    assert "1 ready" in out.getvalue()
+
+
+def test_demo_gives_a_restricted_dataset_a_public_sample():
+    from catalog.demo import load_demo
+    from catalog.previews.demo import SAMPLE_DATASET
+    from catalog.previews.models import PreviewSample
+
+    load_demo()
+    load_demo()
+    sample = PreviewSample.objects.get()
+    assert sample.distribution.dataset.slug == SAMPLE_DATASET
+    assert not hooks.get_access().dataset_is_open(sample.distribution.dataset)
+    preview = Preview.objects.get(source=PreviewSource.SAMPLE)
+    assert (preview.status, preview.data["row_count"]) == (PreviewStatus.READY, 3)
