@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import Organization
+from accounts.models import Organization, Programme
 from catalog.filters import BBoxField
 
 from . import permissions, recommendations, selectors, services, throttle
@@ -350,7 +350,9 @@ def showcase_list(request):
     filterset = ShowcaseFilterSet(request.GET or None, queryset=selectors.showcase_list(user=request.user))
     queryset = filterset.qs.order_by("-featured_at", "-published_at", "-pk")
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "demand/showcase_list.html", {"filterset": filterset, "page": page})
+    programmes = Programme.objects.order_by("name").values_list("slug", "name")
+    context = {"filterset": filterset, "page": page, "programmes": programmes}
+    return render(request, "demand/showcase_list.html", context)
 
 
 @require_GET

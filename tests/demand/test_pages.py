@@ -230,3 +230,16 @@ def test_a_failed_search_points_to_the_open_requests(rf, consumer):
     )
     assert "Parking occupancy Vilnius" in html
     assert "/requests/new/?q=parking%20occupancy%20vilnius" in html
+
+
+def test_coordinators_see_showcases_per_programme(client_for, consumer, publisher_org, published_dataset):
+    from tests.factories import ProgrammeFactory
+
+    programme = ProgrammeFactory(slug="sctwins", name="Smart City Digital Twins")
+    programme.organizations.add(publisher_org)
+    acme = consumer.organizations.get()
+    ShowcaseFactory(organization=acme, title="Uses Rotterdam data", datasets=[published_dataset])
+    ShowcaseFactory(organization=acme, title="Uses nothing of the programme")
+    page = client_for(None).get(reverse("demand:showcase_list"), {"programme": "sctwins"}).content.decode()
+    assert "Uses Rotterdam data" in page and "Uses nothing of the programme" not in page
+    assert "Smart City Digital Twins" in page  # the programme filter offers it
