@@ -264,3 +264,43 @@ def test_publishers_of_the_data_feature_a_showcase(
         s["slug"] for s in client_for(None).get("/api/v1/showcases/", {"city": "Rotterdam"}).json()["results"]
     ] == ["app"]
     assert client_for(None).get("/api/v1/showcases/", {"city": "Turku"}).json()["count"] == 0
+
+
+def test_a_twin_model_answers_a_request(client_for, consumer, acme, other_editor, other_org):
+    from tests.twins.factories import PublishedTwinModelFactory, TwinModelFactory
+
+    PublishedTwinModelFactory(publisher=other_org, slug="turku-energy-dtdl", title="Turku energy twin model")
+    TwinModelFactory(publisher=other_org, slug="turku-draft-model")
+    data_request = DataRequestFactory(organization=acme, created_by=consumer)
+    turku = client_for(other_editor)
+    draft = turku.post(
+        f"/api/v1/data-requests/{data_request.pk}/respond/",
+        {"status": "fulfilled", "model": "turku-draft-model"},
+    )
+    assert draft.status_code == 400 and "model" in draft.json()
+    done = turku.post(
+        f"/api/v1/data-requests/{data_request.pk}/respond/",
+        {"status": "fulfilled", "model": "turku-energy-dtdl"},
+    )
+    assert done.status_code == 200 and done.json()["fulfilled_model"] == "turku-energy-dtdl"
+    page = client_for(None).get(data_request.get_absolute_url()).content.decode()
+    assert "Turku energy twin model" in page
+    assert "Turku energy twin model" in Notification.objects.get(recipient=consumer).body
+
+
+def test_also_used_with_counts_showcases_and_subscriptions(consumer, acme, publisher_org, published_dataset):
+    from django.contrib.auth.models import AnonymousUser
+
+    from marketplace.demand.recommendations import also_used_with
+    from marketplace.models import Subscription
+    from tests.factories import DatasetFactory
+
+    via_showcase = PublishedDatasetFactory(publisher=publisher_org, title="Used in a showcase")
+    via_subscription = PublishedDatasetFactory(publisher=publisher_org, title="Subscribed together")
+    draft = DatasetFactory(publisher=publisher_org, title="A draft")
+    ShowcaseFactory(organization=acme, datasets=[published_dataset, via_showcase, draft])
+    for dataset in (published_dataset, via_subscription, draft):
+        Subscription.objects.create(user=consumer, organization=acme, dataset=dataset)
+    found = also_used_with(dataset=published_dataset, user=AnonymousUser())
+    assert {d.title for d in found} == {"Used in a showcase", "Subscribed together"}
+    assert also_used_with(dataset=via_subscription, user=AnonymousUser()) == [published_dataset]
