@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -197,12 +198,13 @@ def request_vote(request, pk):
         services.data_request_unvote(data_request=data_request, user=request.user)
     else:
         services.data_request_upvote(data_request=data_request, user=request.user)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):
+        next_url = ""  # only paths of this site (never //other.host or a scheme)
     if request.htmx:
         data_request = _visible_request(request, pk)
-        return render(request, "demand/_vote.html", {"data_request": data_request})
-    return redirect(
-        request.POST.get("next") if request.POST.get("next", "").startswith("/") else data_request
-    )
+        return render(request, "demand/_vote.html", {"data_request": data_request, "next_url": next_url})
+    return redirect(next_url or data_request)
 
 
 @login_required

@@ -243,3 +243,14 @@ def test_coordinators_see_showcases_per_programme(client_for, consumer, publishe
     page = client_for(None).get(reverse("demand:showcase_list"), {"programme": "sctwins"}).content.decode()
     assert "Uses Rotterdam data" in page and "Uses nothing of the programme" not in page
     assert "Smart City Digital Twins" in page  # the programme filter offers it
+
+
+def test_vote_without_javascript_returns_to_a_local_page_only(client_for, consumer, editor):
+    data_request = DataRequestFactory(organization=consumer.organizations.get())
+    url = reverse("demand:request_vote", args=[data_request.pk])
+    back = client_for(editor).post(url, {"next": "/requests/?q=x"})
+    assert back["Location"] == "/requests/?q=x"
+    elsewhere = client_for(editor).post(url, {"vote": "0", "next": "//evil.example/"})
+    assert elsewhere["Location"] == data_request.get_absolute_url()
+    swapped = client_for(editor).post(url, {"next": "/requests/"}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'name="next" value="/requests/"' in swapped and 'aria-pressed="true"' in swapped
