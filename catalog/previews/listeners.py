@@ -15,6 +15,17 @@ def on_dataset_changed(*, dataset, change, actor=None, distribution=None) -> Non
     previews_request_open(distribution=distribution)
 
 
+def delete_stored_file(sender, instance, **kwargs) -> None:
+    """post_delete of a Preview (thumbnail) or PreviewSample (file), also when a distribution or dataset
+    is deleted (cascade): the file goes once the deletion is committed."""
+    from django.db import transaction
+
+    field = instance.image if sender.__name__ == "Preview" else instance.file
+    if field:
+        name, storage = field.name, field.storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 def on_datasets_changed(*, changes, actor=None) -> None:
     """A harvest page: one UPDATE marks the changed distributions' previews stale; they are made again
     when someone opens them (a harvest of 100k datasets does not queue 100k downloads)."""

@@ -279,11 +279,7 @@ def preview_sample_delete(*, distribution: Distribution, actor) -> None:
     sample = PreviewSample.objects.filter(distribution=distribution).first()
     if sample is None:
         return
-    names = [sample.file.name] if sample.file else []
-    storage = sample.file.storage
+    # Their files (sample, thumbnail) leave storage on commit (listeners.delete_stored_file).
     for preview in Preview.objects.filter(distribution=distribution, source=PreviewSource.SAMPLE):
-        if preview.image:
-            names.append(preview.image.name)
         preview.delete()
     sample.delete()
-    transaction.on_commit(lambda: [storage.delete(name) for name in names])

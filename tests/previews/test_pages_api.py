@@ -236,3 +236,8 @@ def test_openapi_documents_the_preview_endpoint(client_for):
     schema = client_for(None).get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
     assert "/api/v1/distributions/{id}/preview/" in schema
     assert "/api/v1/distributions/{id}/preview/sample/" in schema
+
+
+def test_no_preview_tab_for_a_service_without_a_sample(client_for, published_dataset):
+    html = client_for(None).get(published_dataset.get_absolute_url()).content.decode()
+    assert "tp-preview-toggle" not in html and "previews/preview.js" not in html

@@ -232,3 +232,21 @@ def test_demo_gives_a_restricted_dataset_a_public_sample():
     assert not hooks.get_access().dataset_is_open(sample.distribution.dataset)
     preview = Preview.objects.get(source=PreviewSource.SAMPLE)
     assert (preview.status, preview.data["row_count"]) == (PreviewStatus.READY, 3)
+
+
+def test_files_leave_storage_with_their_rows(
+    open_dataset, add_file, editor, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    distribution = add_file(open_dataset, "photo.png", files.png_bytes(300, 200))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.preview_sample_set(
+            distribution=distribution, actor=editor, file=ContentFile(files.png_bytes(50, 50), name="s.png")
+        )
+    names = [p.image.name for p in Preview.objects.filter(distribution=distribution)]
+    names.append(distribution.preview_sample.file.name)
+    assert len(names) == 3 and all(default_storage.exists(name) for name in names)
+    with django_capture_on_commit_callbacks(execute=True):
+        catalog_services.distribution_delete(distribution=distribution, actor=editor)
+    assert not any(default_storage.exists(name) for name in names)

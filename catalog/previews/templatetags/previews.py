@@ -23,11 +23,19 @@ LINE_COLOURS = ["#0b7a75", "#c2410c", "#6d28d9", "#be123c", "#0369a1", "#4d7c0f"
 def distribution_preview(context, distribution):
     """The "Preview" disclosure of one distribution on the dataset page (its content comes by htmx).
     The preview script and styles are emitted once per page."""
+    previewable = bool(distribution.file or distribution.download_url)
+    if not previewable:  # a service or web page: only a publisher's sample can be previewed
+        from ..models import PreviewSample
+
+        previewable = PreviewSample.objects.filter(distribution=distribution).exists()
+    if not previewable:
+        return {"distribution": distribution, "previewable": False}
     render_context = context.render_context
     first = not render_context.get("previews_assets")
     render_context["previews_assets"] = True
     return {
         "distribution": distribution,
+        "previewable": True,
         "fragment_url": reverse("previews:fragment", kwargs={"pk": distribution.pk}),
         "emit_assets": first,
         "script": static("previews/preview.js"),
