@@ -350,10 +350,14 @@ def comment_hide(*, comment: Comment, actor: User, hidden: bool = True, reason: 
 # --- showcases --------------------------------------------------------------------------------------
 
 
+RESERVED_SLUGS = {"new"}
+
+
 def _unique_slug(title: str) -> str:
     base = slugify(title)[:90] or "showcase"
     slug, n = base, 2
-    while Showcase.objects.filter(slug=slug).exists():
+    # "new" is the creation page's address (/showcases/new/), never a showcase's.
+    while slug in RESERVED_SLUGS or Showcase.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 

@@ -304,3 +304,15 @@ def test_also_used_with_counts_showcases_and_subscriptions(consumer, acme, publi
     found = also_used_with(dataset=published_dataset, user=AnonymousUser())
     assert {d.title for d in found} == {"Used in a showcase", "Subscribed together"}
     assert also_used_with(dataset=via_subscription, user=AnonymousUser()) == [published_dataset]
+
+
+def test_showcase_slugs_are_unique_and_never_a_page_address(client_for, consumer, acme):
+    client = client_for(consumer)
+    slugs = [
+        client.post(
+            "/api/v1/showcases/",
+            {"organization": acme.slug, "title": "New", "kind": "api", "description": "x"},
+        ).json()["slug"]
+        for _i in range(2)
+    ]
+    assert slugs == ["new-2", "new-3"]
