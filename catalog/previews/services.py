@@ -148,7 +148,8 @@ def _hash(stream) -> tuple[str, int]:
 
 def _cached(preview: Preview, source_hash: str) -> dict | None:
     """The outcome for bytes already previewed: this preview's own (an unchanged file after an edit of
-    the distribution), or another ready preview of identical bytes (not thumbnails: they are files)."""
+    the distribution), or another ready preview of identical bytes — only kinds made of the content
+    alone (not thumbnails, which are files, nor links, which name the other distribution's address)."""
     if (
         preview.source_hash == source_hash
         and preview.generator_version == GENERATOR_VERSION
@@ -160,7 +161,7 @@ def _cached(preview: Preview, source_hash: str) -> dict | None:
         Preview.objects.filter(
             source_hash=source_hash, status=PreviewStatus.READY, generator_version=GENERATOR_VERSION
         )
-        .exclude(kind="image")
+        .exclude(kind__in=["image", "link"])
         .exclude(pk=preview.pk)
         .first()
     )

@@ -250,3 +250,10 @@ def test_files_leave_storage_with_their_rows(
     with django_capture_on_commit_callbacks(execute=True):
         catalog_services.distribution_delete(distribution=distribution, actor=editor)
     assert not any(default_storage.exists(name) for name in names)
+
+
+def test_links_are_not_shared_between_distributions(open_dataset, restricted_dataset, add_file, editor):
+    hidden = add_file(restricted_dataset, "report.pdf", files.pdf_bytes())
+    services.preview_generate(preview=services.preview_request(distribution=hidden))
+    public = add_file(open_dataset, "report.pdf", files.pdf_bytes())
+    assert data_preview(public).data["url"] == public.file_url != hidden.file_url
