@@ -53,7 +53,7 @@ class IndexedSearch:
 
     def __init__(self, index: FacetIndex, *, user, data: dict):
         self.index = index
-        self.visible = index.visible(user)
+        self.scope, self.visible = index.visible_scope(user)
         self.masks: dict[str, np.ndarray] = {}
         self.ranked: np.ndarray | None = None
         size = index.size
@@ -147,6 +147,12 @@ class IndexedSearch:
         index = self.index
         result = {}
         for key, limit, chosen in specs:
+            memo_key = ("facet", self.scope, key) if not self.masks else None
+            counts = index.memo.get(memo_key) if memo_key else None
+            if counts is not None:  # the unfiltered catalogue of this scope: counted once per change
+                counts, values = counts
+                result[key] = _top(counts, values, limit, set(chosen))
+                continue
             mask = self._combined(exclude=key) if key in self.masks else self.matching
             if key == "publisher":
                 counts = np.bincount(index.publisher[mask])
@@ -166,6 +172,8 @@ class IndexedSearch:
             else:
                 result[key] = []
                 continue
+            if memo_key:
+                index.memo[memo_key] = (counts, values)
             result[key] = _top(counts, values, limit, set(chosen))
         return result
 
@@ -176,7 +184,23 @@ class IndexedSearch:
         if sort == "relevance" and self.ranked is not None:
             ranked = self.ranked[self.matching[self.ranked]]
             return [int(pk) for pk in ranked[offset : offset + limit]]
+        index = self.index
+        if not self.masks:
+            # The unfiltered catalogue of this scope (the portal's landing list, and its deep pages):
+            # sorted once per change of the index, then every page is a slice.
+            key = ("order", self.scope, sort)
+            ordered = index.memo.get(key)
+            if ordered is None:
+                rows = np.flatnonzero(self.matching)
+                keys = self._sort_keys(sort, rows)
+                ordered = index.memo[key] = rows[np.lexsort(list(reversed(keys)))]
+            return [int(pk) for pk in ordered[offset : offset + limit]]
         rows = np.flatnonzero(self.matching)
+        keys = self._sort_keys(sort, rows)
+        return [int(pk) for pk in _ranked_slice(rows, keys, offset, min(offset + limit, len(rows)))]
+
+    def _sort_keys(self, sort: str, rows: np.ndarray) -> list[np.ndarray]:
+        """Ascending keys (primary first) of the order `sort` for `rows`."""
         index = self.index
         if sort == "updated":
             modified = index.modified[rows]
@@ -190,7 +214,7 @@ class IndexedSearch:
                 -index.updated_at[rows],
                 -rows.astype(np.int64),
             ]
-        return [int(pk) for pk in _ranked_slice(rows, keys, offset, min(offset + limit, len(rows)))]
+        return keys
 
 
 def _ranked_slice(rows: np.ndarray, keys: list[np.ndarray], lo: int, hi: int) -> np.ndarray:

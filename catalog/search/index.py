@@ -206,6 +206,9 @@ class FacetIndex:
         self.licence_open: set[str] = set()
         self._title_rank: np.ndarray | None = None
         self._title_version = None
+        # Results that depend only on the index's data (visibility masks, the unfiltered facet counts
+        # and order per scope): forgotten whenever the data changes.
+        self.memo: dict = {}
         self._allocate(0)
 
     # --- storage ---------------------------------------------------------------------------------
@@ -275,6 +278,7 @@ class FacetIndex:
         if newest is not None and (self.newest is None or newest > self.newest):
             self.newest = newest
         self._title_version = None
+        self.memo.clear()
         return ids.astype(np.int32)
 
     # --- loading ---------------------------------------------------------------------------------
@@ -343,6 +347,7 @@ class FacetIndex:
             for pk, slug, city, name in Organization.objects.values_list("pk", "slug", "city", "name")
         }
         self.organizations_at = time.monotonic()
+        self.memo.clear()
         self.licence_open = set(Licence.objects.filter(is_open=True).values_list("pk", flat=True))
 
     def refresh(self) -> bool:
@@ -416,6 +421,7 @@ class FacetIndex:
             started = time.monotonic()
             pairs = self.links.get(key) or Pairs()
             pairs.load(source.pairs())
+            self.memo.clear()
             self.links[key] = pairs
             self.link_state[key] = (current, now, time.monotonic() - started)
         for key in set(self.links) - set(sources):
@@ -445,17 +451,33 @@ class FacetIndex:
 
     def visible(self, user) -> np.ndarray:
         """Mask of the datasets `user` may see (the rules of DatasetQuerySet.visible_to)."""
-        published = self.exists & (self.status == self.vocabularies["status"].codes.get("published", -1))
-        if user is None or not user.is_authenticated:
-            return published
-        if user.is_superuser:
-            return self.exists.copy()
-        from accounts.models import Membership
+        return self.visible_scope(user)[1].copy()
 
-        organizations = list(Membership.objects.filter(user=user).values_list("organization_id", flat=True))
-        if not organizations:
-            return published
-        return published | (self.exists & np.isin(self.publisher, organizations))
+    def visible_scope(self, user) -> tuple[object, np.ndarray]:
+        """(scope, mask): who sees the same datasets as `user` (anonymous and members of no
+        organisation alike, site admins alike, members of the same organisations alike) and the mask of
+        what they see — kept until the index changes. The mask is shared: do not modify it."""
+        if user is None or not user.is_authenticated:
+            scope = "public"
+        elif user.is_superuser:
+            scope = "all"
+        else:
+            from accounts.models import Membership
+
+            organizations = Membership.objects.filter(user=user).values_list("organization_id", flat=True)
+            scope = tuple(sorted(organizations)) or "public"
+        key = ("visible", scope)
+        mask = self.memo.get(key)
+        if mask is None:
+            published = self.exists & (self.status == self.vocabularies["status"].codes.get("published", -1))
+            if scope == "public":
+                mask = published
+            elif scope == "all":
+                mask = self.exists.copy()
+            else:
+                mask = published | (self.exists & np.isin(self.publisher, list(scope)))
+            self.memo[key] = mask
+        return scope, mask
 
     def city_codes(self) -> tuple[np.ndarray, Vocabulary]:
         vocabulary = Vocabulary()

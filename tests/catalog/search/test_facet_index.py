@@ -236,3 +236,24 @@ def test_facet_keys_are_all_known_to_the_index(catalogue, anonymous_user):
     search = indexed_search(user=anonymous_user, params=QueryDict(""))
     counted = search.facet_counts((facet.key, facet.limit, ()) for facet in FACETS)
     assert set(counted) == {facet.key for facet in FACETS}
+
+
+def test_the_unfiltered_counts_and_order_follow_changes(catalogue, publisher_org, editor, anonymous_user):
+    """The landing list's facet counts and order are kept per scope until the catalogue changes."""
+    params = QueryDict("")
+
+    def theme_counts():
+        return {f.value: f.count for f in dataset_facets(user=anonymous_user, params=params)["theme"]}
+
+    before = theme_counts()
+    first_page = indexed_search(user=anonymous_user, params=params).page(sort="newest", offset=0, limit=3)
+    assert first_page == _sql(anonymous_user, params)[0][:3]
+    dataset = services.dataset_create(
+        publisher=publisher_org, actor=editor, title="Tidal gauges", description="Sea level.", themes=["ENVI"]
+    )
+    assert theme_counts() == before  # a draft: nothing changes for the public
+    services.dataset_publish(dataset=dataset, actor=editor)
+    assert theme_counts() == {**before, "ENVI": before.get("ENVI", 0) + 1}
+    newest = indexed_search(user=anonymous_user, params=params).page(sort="newest", offset=0, limit=3)
+    assert newest[0] == dataset.pk
+    assert newest == _sql(anonymous_user, params)[0][:3]
