@@ -316,3 +316,28 @@ def test_showcase_slugs_are_unique_and_never_a_page_address(client_for, consumer
         for _i in range(2)
     ]
     assert slugs == ["new-2", "new-3"]
+
+
+def test_requester_patches_and_others_cannot(client_for, consumer, acme, editor, published_dataset):
+    data_request = DataRequestFactory(organization=acme, created_by=consumer)
+    patched = client_for(consumer).patch(
+        f"/api/v1/data-requests/{data_request.pk}/",
+        {"title": "Sharper title", "themes": ["ENVI"]},
+        content_type="application/json",
+    )
+    assert patched.status_code == 200 and patched.json()["title"] == "Sharper title"
+    assert patched.json()["themes"] == ["ENVI"]
+    assert (
+        client_for(editor)
+        .patch(f"/api/v1/data-requests/{data_request.pk}/", {"title": "x"}, content_type="application/json")
+        .status_code
+        == 403
+    )
+    showcase = ShowcaseFactory(organization=acme, slug="acme-app")
+    updated = client_for(consumer).patch(
+        "/api/v1/showcases/acme-app/", {"datasets": [published_dataset.slug]}, content_type="application/json"
+    )
+    assert updated.status_code == 200 and updated.json()["datasets"] == [published_dataset.slug]
+    assert client_for(editor).delete("/api/v1/showcases/acme-app/").status_code == 403
+    assert client_for(consumer).delete("/api/v1/showcases/acme-app/").status_code == 204
+    assert not Showcase.objects.filter(pk=showcase.pk).exists()
