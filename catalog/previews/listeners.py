@@ -6,13 +6,18 @@ REFRESH = {DatasetChange.DISTRIBUTION_ADDED, DatasetChange.DISTRIBUTION_REPLACED
 
 
 def on_dataset_changed(*, dataset, change, actor=None, distribution=None) -> None:
-    """One change (a publisher's edit): mark the preview stale and, for open data, queue it at once."""
-    if change not in REFRESH or distribution is None:
-        return
+    """One change (a publisher's edit): a new or replaced file makes the preview stale; previews of
+    open, published data are queued at once (drafts and restricted data when someone opens them)."""
     from .services import previews_invalidate, previews_request_open
 
-    previews_invalidate(distribution_ids=[distribution.pk])
-    previews_request_open(distribution=distribution)
+    if change in REFRESH and distribution is not None:
+        previews_invalidate(distribution_ids=[distribution.pk])
+        if dataset.is_published:
+            previews_request_open(distribution=distribution)
+    elif change == DatasetChange.PUBLISHED:
+        for item in dataset.distributions.all():
+            item.dataset = dataset
+            previews_request_open(distribution=item)
 
 
 def delete_stored_file(sender, instance, **kwargs) -> None:

@@ -52,3 +52,13 @@ def add_file(editor, django_capture_on_commit_callbacks):
             )
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _current_throttle_rates(monkeypatch):
+    """DRF copies the rates onto SimpleRateThrottle when it is imported; a test elsewhere that changes
+    them can leave its copy behind: the API tests here run with the configured rates."""
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", api_settings.DEFAULT_THROTTLE_RATES)

@@ -257,3 +257,14 @@ def test_links_are_not_shared_between_distributions(open_dataset, restricted_dat
     services.preview_generate(preview=services.preview_request(distribution=hidden))
     public = add_file(open_dataset, "report.pdf", files.pdf_bytes())
     assert data_preview(public).data["url"] == public.file_url != hidden.file_url
+
+
+def test_drafts_are_previewed_when_published(draft_dataset, editor, django_capture_on_commit_callbacks):
+    from tests.factories import licence
+
+    distribution = draft_dataset.distributions.get()
+    assert not Preview.objects.filter(distribution=distribution).exists()
+    draft_dataset.licence = licence()
+    with django_capture_on_commit_callbacks(execute=True):
+        catalog_services.dataset_publish(dataset=draft_dataset, actor=editor)
+    assert data_preview(distribution).status == PreviewStatus.READY
