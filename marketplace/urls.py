@@ -8,6 +8,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from catalog.sitemaps import DatasetSitemap, OrganizationSitemap
+from marketplace.demand.sitemaps import SITEMAPS as DEMAND_SITEMAPS
 from twins.sitemaps import SITEMAPS as TWIN_SITEMAPS
 
 from . import views
@@ -20,7 +21,14 @@ urlpatterns = [
     path(
         "sitemap.xml",
         sitemap,
-        {"sitemaps": {"datasets": DatasetSitemap, "organizations": OrganizationSitemap, **TWIN_SITEMAPS}},
+        {
+            "sitemaps": {
+                "datasets": DatasetSitemap,
+                "organizations": OrganizationSitemap,
+                **TWIN_SITEMAPS,
+                **DEMAND_SITEMAPS,
+            }
+        },
         name="sitemap",
     ),
     path("api/3/action/", include("catalog.ckan.urls")),

@@ -137,3 +137,15 @@ def test_lists_and_counts_leave_out_what_the_role_may_not_see(request, client_fo
         assert any(secret in body for secret in world["secrets"]) is sees, (role, url)
     assert client.get("/api/v1/data-requests/").json()["count"] == (1 if sees else 0)
     assert client.get("/api/v1/showcases/").json()["count"] == (1 if sees else 0)
+
+
+def test_sitemap_lists_only_public_requests_and_showcases(world, client_for, consumer):
+    from tests.demand.factories import DataRequestFactory, ShowcaseFactory
+
+    public = DataRequestFactory(organization=consumer.organizations.get())
+    ShowcaseFactory(organization=consumer.organizations.get(), slug="public-app")
+    body = client_for(consumer).get("/sitemap.xml").content.decode()
+    assert public.get_absolute_url() in body and "/showcases/public-app/" in body
+    assert "/showcases/acme-draft/" not in body
+    hidden_pk = [pk for pk in world["kwargs"]["demand:request_detail"].values()][0]
+    assert f"/requests/{hidden_pk}/<" not in body
