@@ -88,7 +88,7 @@ def gpx_bytes() -> bytes:
 </gpx>"""
 
 
-def cityjson_bytes() -> bytes:
+def cityjson_bytes(reference_system: str = "https://www.opengis.net/def/crs/EPSG/0/7415") -> bytes:
     # Two buildings (a cube each) and a road surface, in Dutch RD New coordinates (metres).
     vertices = []
     for dx in (0, 20000):
@@ -105,7 +105,7 @@ def cityjson_bytes() -> bytes:
             "type": "CityJSON",
             "version": "2.0",
             "transform": {"scale": [0.01, 0.01, 0.01], "translate": [92000, 437000, 0]},
-            "metadata": {"referenceSystem": "https://www.opengis.net/def/crs/EPSG/0/7415"},
+            "metadata": {"referenceSystem": reference_system},
             "CityObjects": {
                 "b1": {"type": "Building", "geometry": [solid(0, 1, 2, 3)]},
                 "b2": {"type": "Building", "geometry": [solid(6, 7, 8, 9)]},

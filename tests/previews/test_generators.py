@@ -130,21 +130,63 @@ def test_gpx_waypoints_and_tracks():
 
 
 def test_cityjson_footprints_with_object_types():
+    # Dutch RD New + NAP: footprints are converted to WGS84 and land in Rotterdam.
     result = make(files.cityjson_bytes(), "json")
     data = result.data
     assert data["format"] == "cityjson"
-    assert data["crs"] == "EPSG:7415" and data["geographic"] is False
+    assert (data["crs"], data["geographic"], data["reprojected"]) == ("EPSG:7415", True, True)
     assert data["shown"] == 3
     assert [(item["type"], item["count"]) for item in data["legend"]] == [("Building", 2), ("Road", 1)]
     b1 = data["features"]["features"][0]
     assert b1["properties"]["id"] == "b1" and b1["properties"]["type"] == "Building"
-    ring = b1["geometry"]["coordinates"][0]
+    west, south, east, north = data["bbox"]
+    assert 4.45 < west < east < 4.50 and 51.91 < south < north < 51.93
+
+
+def test_cityjson_in_an_unknown_grid_is_drawn_planar():
+    data = make(files.cityjson_bytes("https://www.opengis.net/def/crs/EPSG/0/2056"), "cityjson").data
+    assert (data["crs"], data["geographic"], data["reprojected"]) == ("EPSG:2056", False, False)
+    ring = data["features"]["features"][0]["geometry"]["coordinates"][0]
     assert sorted(map(tuple, ring[:-1])) == [
         (92000, 437000),
         (92000, 437010),
         (92010, 437000),
         (92010, 437010),
     ]
+
+
+@pytest.mark.parametrize(
+    ("crs", "x", "y", "lon", "lat"),
+    [
+        ("EPSG:28992", 155000, 463000, 5.38720621, 52.15517440),  # Amersfoort, the RD origin
+        ("EPSG:28992", 121000, 487000, 4.888, 52.370),  # Amsterdam
+        ("EPSG:3879", 25496000, 6672000, 24.928, 60.161),  # Helsinki, ETRS-GK25
+        ("EPSG:3067", 385000, 6672000, 24.927, 60.169),  # Helsinki, ETRS-TM35FIN
+        ("EPSG:2180", 474000, 722000, 18.600, 54.361),  # Gdańsk, CS92
+        ("EPSG:3346", 582000, 6061000, 25.272, 54.679),  # Vilnius, LKS94
+        ("EPSG:32631", 500000, 0, 3.0, 0.0),  # UTM 31N: central meridian on the equator
+        ("EPSG:3857", 0, 0, 0.0, 0.0),
+    ],
+)
+def test_projections(crs, x, y, lon, lat):
+    from catalog.previews.generators.projection import transformer
+
+    got_lon, got_lat = transformer(crs)(x, y)
+    assert abs(got_lon - lon) < 0.002 and abs(got_lat - lat) < 0.002
+
+
+def test_transverse_mercator_follows_the_meridian_arc():
+    """Independent check: on the central meridian, northing / k0 is the GRS80 meridian arc length."""
+    import numpy as np
+
+    from catalog.previews.generators.projection import E2, A, transformer
+
+    phi = np.radians(60.0)
+    grid = np.linspace(0, phi, 200_001)
+    integrand = A * (1 - E2) / (1 - E2 * np.sin(grid) ** 2) ** 1.5
+    arc = float(np.sum((integrand[1:] + integrand[:-1]) / 2 * np.diff(grid)))
+    lon, lat = transformer("EPSG:3067")(500000, arc * 0.9996)
+    assert (round(lon, 9), round(lat, 6)) == (27.0, 60.0)
 
 
 def test_image_thumbnail():

@@ -73,7 +73,10 @@ def test_cityjson_legend_and_json_tree_and_image(client_for, open_dataset, add_f
     city = add_file(open_dataset, "city.city.json", files.cityjson_bytes())
     html = client_for(None).get(fragment_url(city)).content.decode()
     assert "Building (2)" in html and "Road (1)" in html
-    assert 'data-geographic="false"' in html
+    assert 'data-geographic="true"' in html and "converted from EPSG:7415" in html
+    swiss = add_file(open_dataset, "zurich.city.json", files.cityjson_bytes("urn:ogc:def:crs:EPSG::2056"))
+    html = client_for(None).get(fragment_url(swiss)).content.decode()
+    assert 'data-geographic="false"' in html and "coordinates in EPSG:2056, drawn without a base map" in html
     tree = add_file(open_dataset, "sensors.json", files.json_bytes())
     html = client_for(None).get(fragment_url(tree)).content.decode()
     assert '<details open><summary><span class="tp-json-type">{} 3 keys</span>' in html

@@ -15,6 +15,7 @@ from defusedxml.ElementTree import iterparse
 from django.utils.translation import gettext as _
 
 from .base import MAX_COORDINATES, MAX_FEATURES, TABLE_ROWS, PreviewUnavailable, Result, cut
+from .projection import transformer
 
 MAX_PROPERTIES = 20
 GEOGRAPHIC_CRS = {"4326", "4979", "4258", "4937", "CRS84", "OGC:CRS84"}
@@ -39,6 +40,9 @@ class Collector:
     """Features that passed the checks, with counts, bbox and a table of their properties."""
 
     def __init__(self, *, source_format: str, geographic: bool = True, crs: str = "EPSG:4326"):
+        # A projected CRS this module can convert is drawn in WGS84 like a geographic one.
+        self.transform = None if geographic else transformer(crs)
+        geographic = geographic or self.transform is not None
         self.features: list[dict] = []
         self.total = 0
         self.invalid = 0
@@ -67,6 +71,11 @@ class Collector:
         x, y = float(x), float(y)
         if not (math.isfinite(x) and math.isfinite(y)):
             raise ValueError("position")
+        if self.transform is not None:
+            try:
+                x, y = self.transform(x, y)
+            except (OverflowError, ValueError, ZeroDivisionError) as exc:
+                raise ValueError("projection") from exc
         if self.geographic and not (-180 <= x <= 180 and -90 <= y <= 90):
             raise ValueError("range")
         return [round(x, 6), round(y, 6)]
@@ -187,6 +196,7 @@ class Collector:
             "format": self.source_format,
             "crs": self.crs,
             "geographic": self.geographic,
+            "reprojected": self.transform is not None,
             "features": {"type": "FeatureCollection", "features": self.features},
             "feature_count": self.total,
             "shown": len(self.features),
