@@ -268,3 +268,39 @@ def test_drafts_are_previewed_when_published(draft_dataset, editor, django_captu
     with django_capture_on_commit_callbacks(execute=True):
         catalog_services.dataset_publish(dataset=draft_dataset, actor=editor)
     assert data_preview(distribution).status == PreviewStatus.READY
+
+
+def test_a_sample_url_is_fetched_through_the_safe_client(
+    restricted_dataset, add_file, editor, httpserver, django_capture_on_commit_callbacks
+):
+    httpserver.expect_request("/sample.gpx").respond_with_data(
+        files.gpx_bytes(), content_type="application/gpx+xml"
+    )
+    distribution = add_file(restricted_dataset, "tracks.gpx", files.gpx_bytes())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.preview_sample_set(
+            distribution=distribution,
+            actor=editor,
+            url=httpserver.url_for("/sample.gpx"),
+            description="One run",
+        )
+    preview = Preview.objects.get(distribution=distribution, source=PreviewSource.SAMPLE)
+    assert (preview.status, preview.kind, preview.data["shown"]) == (PreviewStatus.READY, "map", 2)
+    assert not Preview.objects.filter(distribution=distribution, source=PreviewSource.DATA).exists()
+
+
+def test_downloads_run_on_the_fetch_queue(
+    open_dataset, editor, monkeypatch, django_capture_on_commit_callbacks
+):
+    from catalog.previews import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.preview_generate_task, "apply_async", lambda **kw: queued.append(kw["queue"]))
+    with django_capture_on_commit_callbacks(execute=True):
+        catalog_services.distribution_create(
+            dataset=open_dataset, actor=editor, title="Remote", download_url="https://data.example.org/a.csv"
+        )
+        catalog_services.distribution_create(
+            dataset=open_dataset, actor=editor, title="Upload", file=ContentFile(b"a\n1\n", name="a.csv")
+        )
+    assert queued == ["fetch", "default"]
