@@ -254,3 +254,21 @@ def test_vote_without_javascript_returns_to_a_local_page_only(client_for, consum
     assert elsewhere["Location"] == data_request.get_absolute_url()
     swapped = client_for(editor).post(url, {"next": "/requests/"}, HTTP_HX_REQUEST="true").content.decode()
     assert 'name="next" value="/requests/"' in swapped and 'aria-pressed="true"' in swapped
+
+
+def test_similar_datasets_command(publisher_org, published_dataset):
+    from django.core.management import CommandError, call_command
+
+    from marketplace.demand.models import DatasetSimilarity
+
+    PublishedDatasetFactory(
+        publisher=publisher_org, title="Rotterdam traffic counts", keywords=["traffic"], themes=["TRAN"]
+    )
+    out = io.StringIO()
+    call_command("similar_datasets", published_dataset.slug, stdout=out)
+    assert out.getvalue() == f"{published_dataset.slug}: 1 similar datasets\n"
+    call_command("similar_datasets", stdout=out)
+    assert "recomputed for 2 published datasets" in out.getvalue()
+    assert DatasetSimilarity.objects.count() == 2
+    with pytest.raises(CommandError):
+        call_command("similar_datasets", "no-such-dataset")
