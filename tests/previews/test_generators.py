@@ -315,3 +315,25 @@ def test_types_hold_over_many_chunks_of_distinct_values():
     reading = column(result, "reading")
     assert (reading["min"], reading["max"], reading["distinct"]) == (0, 44999, None)
     assert result.data["chart"]["time_column"] == "at"
+
+
+def test_deeply_nested_kml_geometries_are_left_out():
+    nested = (
+        b"<MultiGeometry>" * 50 + b"<Point><coordinates>4,52</coordinates></Point>" + b"</MultiGeometry>" * 50
+    )
+    content = (
+        b'<kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
+        b"<Placemark><name>deep</name>" + nested + b"</Placemark>"
+        b"<Placemark><name>ok</name><Point><coordinates>4.1,52.1</coordinates></Point></Placemark>"
+        b"</Document></kml>"
+    )
+    data = make(content, "kml").data
+    assert (data["shown"], data["invalid"]) == (1, 1)
+
+
+def test_excel_with_a_huge_text_table_is_refused(monkeypatch):
+    from catalog.previews.generators import table
+
+    monkeypatch.setattr(table, "MAX_SHARED_STRINGS", 10)
+    workbook = files.zip_bytes({"xl/workbook.xml": b"<workbook/>", "xl/sharedStrings.xml": b"<sst>abc</sst>"})
+    assert "text table" in unavailable(workbook, "xlsx")

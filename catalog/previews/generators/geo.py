@@ -306,7 +306,9 @@ def _kml_coordinates(text: str | None) -> list[list[float]]:
     return points
 
 
-def _kml_geometry(element) -> dict | None:
+def _kml_geometry(element, depth: int = 0) -> dict | None:
+    if depth > 3:  # MultiGeometry inside MultiGeometry…: never that deep in real files
+        raise ValueError("nesting")
     name = _local(element.tag)
     child = {_local(c.tag): c for c in element}
     if name == "Point":
@@ -329,7 +331,7 @@ def _kml_geometry(element) -> dict | None:
                         rings.append(_kml_coordinates(coords.text if coords is not None else ""))
         return {"type": "Polygon", "coordinates": rings}
     if name == "MultiGeometry":
-        parts = [g for g in (_kml_geometry(c) for c in element) if g is not None]
+        parts = [g for g in (_kml_geometry(c, depth + 1) for c in element) if g is not None]
         return {"type": "GeometryCollection", "geometries": parts}
     return None
 

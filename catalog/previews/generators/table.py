@@ -433,6 +433,7 @@ def csv_preview(stream, *, delimiter: str | None = None) -> Result:
 # --- Excel ------------------------------------------------------------------------------------------
 
 EXCEL_ROWS = 200_000
+MAX_SHARED_STRINGS = 40 * 1024 * 1024
 
 
 def _cell(value) -> str:
@@ -461,7 +462,17 @@ def excel_preview(stream) -> Result:
 
     from .archive import check_zip
 
-    check_zip(stream)
+    archive = check_zip(stream)
+    # openpyxl holds the shared strings in memory even in read-only mode.
+    strings = next((m for m in archive.infolist() if m.filename == "xl/sharedStrings.xml"), None)
+    if strings is not None and strings.file_size > MAX_SHARED_STRINGS:
+        raise PreviewUnavailable(
+            _(
+                "The workbook's text table is %(mb)d MB; "
+                "previews read workbooks with up to %(max)d MB of text."
+            )
+            % {"mb": strings.file_size // 2**20, "max": MAX_SHARED_STRINGS // 2**20}
+        )
     stream.seek(0)
     try:
         workbook = load_workbook(stream, read_only=True, data_only=False)
