@@ -342,13 +342,15 @@ class FacetIndex:
         from accounts.models import Organization
         from catalog.models import Licence
 
-        self.organizations = {
+        organizations = {
             pk: (slug, city, name)
             for pk, slug, city, name in Organization.objects.values_list("pk", "slug", "city", "name")
         }
+        licence_open = set(Licence.objects.filter(is_open=True).values_list("pk", flat=True))
+        if organizations != self.organizations or licence_open != self.licence_open:
+            self.memo.clear()  # city and publisher counts depend on them
+        self.organizations, self.licence_open = organizations, licence_open
         self.organizations_at = time.monotonic()
-        self.memo.clear()
-        self.licence_open = set(Licence.objects.filter(is_open=True).values_list("pk", flat=True))
 
     def refresh(self) -> bool:
         """Bring the index up to date; False when it cannot be trusted here (a transaction is open)."""
