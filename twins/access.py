@@ -1,11 +1,13 @@
-"""Who may download a model's files. The catalogue's download view has no entitlement hook yet (the
-marketplace, issue 7, adds it); until then open models are served to whoever sees them, and models with
-restricted or non-public access rights only to their publisher's members and site admins. The
-marketplace plugs its entitlement decision in by appending to `download_checks` in its AppConfig.ready():
-a check returns True (entitled), False (refused) or None (no opinion)."""
+"""Who may download a model's files: its publisher's members and site admins always; then any check
+appended to `download_checks` (True entitled, False refused, None no opinion); then, for a model
+*offered through* a dataset of its publisher, whoever may get that dataset's data — the marketplace's
+policies (open, registered, on approval, restricted plans), agreements, revocation and expiry apply to
+the model as to the dataset; otherwise anyone who sees an open model."""
 
 from collections.abc import Callable
 
+from catalog import hooks
+from catalog.models import Dataset
 from catalog.querysets import _org_ids
 
 from .models import TwinModel
@@ -26,4 +28,9 @@ def may_download(user, model: TwinModel) -> bool:
         answer = check(user, model)
         if answer is not None:
             return bool(answer)
+    if model.offer_id is not None:
+        # Offered through a dataset: its access policy decides (the marketplace answers through the
+        # catalogue's access hook — entitlements, agreements, plans, revocation, expiry).
+        offer = Dataset.objects.visible_to(user).filter(pk=model.offer_id).first()
+        return offer is not None and hooks.get_access().data_visible_to(user, offer)
     return model.is_open

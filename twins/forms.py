@@ -172,13 +172,27 @@ class TwinModelForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = TwinModel
-        fields = ["publisher", "title", "slug", "kind", "description", "keywords", "licence", "access_rights"]
+        fields = [
+            "publisher",
+            "title",
+            "slug",
+            "kind",
+            "description",
+            "keywords",
+            "licence",
+            "access_rights",
+            "offer",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["publisher"].queryset = Organization.objects.editable_by(user)
         self.fields["publisher"].empty_label = None
+        from catalog.models import Dataset
+
+        self.fields["offer"].queryset = Dataset.objects.editable_by(user).order_by("title")
+        self.fields["offer"].empty_label = _("— none: open models to all, others to members only —")
         self.fields["slug"].required = False
         self.fields["slug"].help_text = _("Leave empty to derive it from the title.")
         if self.instance.pk:

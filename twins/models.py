@@ -73,6 +73,18 @@ class TwinModel(models.Model):
     access_rights = models.CharField(
         _("access rights"), max_length=20, choices=AccessRights.choices, default=AccessRights.PUBLIC
     )
+    offer = models.ForeignKey(
+        "catalog.Dataset",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="offered_models",
+        verbose_name=_("offered through"),
+        help_text=_(
+            "A dataset of the same publisher whose access policy (open, registered, on approval, "
+            "restricted plans) also governs this model's files."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
     )
@@ -108,6 +120,11 @@ class TwinModel(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("twins:model_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        offered_by_other = self.offer_id is not None and self.offer.publisher_id != self.publisher_id
+        if offered_by_other and self.publisher_id is not None:
+            raise ValidationError({"offer": _("Choose a dataset of the model's own publisher.")})
 
     @property
     def uri(self) -> str:

@@ -42,7 +42,7 @@ TWIN_FIELDS = {
     "area_geojson",
     "website",
 }
-MODEL_FIELDS = {"slug", "title", "description", "kind", "keywords", "licence", "access_rights"}
+MODEL_FIELDS = {"slug", "title", "description", "kind", "keywords", "licence", "access_rights", "offer"}
 
 
 def too_large_message() -> str:

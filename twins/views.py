@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Organization
+from catalog.models import Dataset
 from catalog.uploads import upload_too_large
 from catalog.views import form_error_from_validation
 
@@ -309,6 +310,10 @@ def _model_page(request, model: TwinModel, version: TwinModelVersion | None):
         "run": run,
         "can_edit": can_edit,
         "can_download": may_download(request.user, model),
+        # The dataset whose access policy governs the files, when the user may see it.
+        "offer": Dataset.objects.visible_to(request.user).filter(pk=model.offer_id).first()
+        if model.offer_id
+        else None,
         "twins": model.twins.filter(pk__in=CityTwin.objects.visible_to(request.user).values("pk")).order_by(
             "name"
         ),
@@ -336,7 +341,7 @@ def model_download(request, slug, pk):
     model = get_object_or_404(TwinModel.objects.visible_to(request.user), slug=slug)
     version = get_object_or_404(TwinModelVersion, model=model, pk=pk)
     if not may_download(request.user, model):
-        raise PermissionDenied(_("The files of this model are available on request."))
+        raise Http404  # like a dataset's file: the metadata is public, the data is not
     content_type = mimetypes.guess_type(version.file.name)[0] or "application/octet-stream"
     response = FileResponse(
         version.file.open("rb"), as_attachment=True, filename=version.filename, content_type=content_type

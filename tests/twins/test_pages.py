@@ -110,8 +110,9 @@ def test_restricted_model_files_need_entitlement(publisher_org, client_for, cons
     )
     version = ModelVersionFactory(model=model)
     url = reverse("twins:model_download", kwargs={"slug": "closed", "pk": version.pk})
-    assert client_for(consumer).get(url).status_code == 403
-    assert client_for(None).get(url).status_code == 403
+    # Like a dataset's file: the metadata is public, the data answers 404 to whoever is not entitled.
+    assert client_for(consumer).get(url).status_code == 404
+    assert client_for(None).get(url).status_code == 404
     response = client_for(member).get(url)
     assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
     open_model = PublishedTwinModelFactory(publisher=publisher_org, slug="open")

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from accounts.api.serializers import BriefOrganizationSerializer
 from accounts.models import Organization
 from catalog.choices import AccessRights
-from catalog.models import Distribution, Licence
+from catalog.models import Dataset, Distribution, Licence
 from catalog.uploads import upload_too_large
 
 from ..choices import Capability, Domain
@@ -79,6 +79,13 @@ class TwinModelSerializer(serializers.ModelSerializer):
     )
     keywords = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
     conforms_to = serializers.CharField(source="standard_uri", read_only=True)
+    offer = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Dataset.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text="The dataset (of the same publisher) whose access policy governs the model's files.",
+    )
     latest_version = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
@@ -86,7 +93,7 @@ class TwinModelSerializer(serializers.ModelSerializer):
         model = TwinModel
         fields = [
             "slug", "uuid", "title", "description", "publisher", "kind", "keywords", "licence",
-            "access_rights",
+            "access_rights", "offer",
             "status", "conforms_to", "latest_version", "url", "created_at", "updated_at", "published_at",
         ]  # fmt: skip
         read_only_fields = ["uuid", "status", "created_at", "updated_at", "published_at"]
@@ -97,6 +104,7 @@ class TwinModelSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None:
             self.fields["publisher"].queryset = Organization.objects.editable_by(request.user)
+            self.fields["offer"].queryset = Dataset.objects.editable_by(request.user)
         if self.instance is not None and hasattr(self.instance, "pk"):
             self.fields["publisher"].read_only = True
 
@@ -110,6 +118,8 @@ class TwinModelSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["publisher"] = BriefOrganizationSerializer(instance.publisher).data
+        if instance.offer_id is not None and not instance.offer.is_published:
+            data["offer"] = None  # a draft dataset is not shown to whoever reads the model
         return data
 
 
