@@ -221,7 +221,7 @@ def test_ckan_action_api_is_rate_limited(published_dataset, client_for, settings
 
 
 def test_api_throttle_per_token_and_plan(
-    published_dataset, consumer, editor, token_for, api_client, settings
+    published_dataset, consumer, editor, token_for, api_client, settings, monkeypatch
 ):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
@@ -234,7 +234,9 @@ def test_api_throttle_per_token_and_plan(
     from rest_framework.settings import api_settings
     from rest_framework.throttling import SimpleRateThrottle
 
-    SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    # The class caches the rates at import: set them for this test only (monkeypatch puts the original
+    # dict back — the rates of later tests must not stay at 2/min).
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", api_settings.DEFAULT_THROTTLE_RATES)
     try:
         api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_for(consumer, scopes=['read'])}")
         assert [api_client.get("/api/v1/licences/").status_code for _ in range(3)] == [200, 200, 429]
@@ -247,7 +249,9 @@ def test_api_throttle_per_token_and_plan(
         api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_for(consumer, scopes=['read'])}")
         assert [api_client.get("/api/v1/licences/").status_code for _ in range(6)] == [200] * 5 + [429]
     finally:
-        SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        from django.core.cache import cache
+
+        cache.clear()  # the throttles' counters
 
 
 def test_policy_is_exported_in_dcat_as_odrl_constraints(published_dataset, editor, client_for):
