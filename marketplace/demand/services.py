@@ -382,26 +382,55 @@ def _apply_showcase(showcase: Showcase, *, actor, fields, image, datasets, model
         if name not in SHOWCASE_FIELDS:
             raise TypeError(f"unknown field: {name}")
         setattr(showcase, name, value)
-    if showcase.status == ShowcaseStatus.PUBLISHED and showcase.published_at is None:
+    newly_published = showcase.status == ShowcaseStatus.PUBLISHED and showcase.published_at is None
+    if newly_published:
         showcase.published_at = timezone.now()
+    # Everything is checked before the image is written: a refused save leaves no file behind.
+    if datasets is not None or models_used is not None:
+        _check_used(actor, datasets or [], models_used or [])
+    processed = None
     if image is not None:
         try:
             processed = process_image(image)
         except ValidationError as exc:
             raise ValidationError({"image": exc.messages}) from exc
+    showcase.full_clean(exclude=["image"])
+    if processed is not None:
         if showcase.image:
-            old = showcase.image.name
-            transaction.on_commit(lambda: showcase.image.storage.delete(old))
+            old, storage = showcase.image.name, showcase.image.storage
+            transaction.on_commit(lambda: storage.delete(old))
         showcase.image.save(processed.name, processed, save=False)
-    showcase.full_clean()
     showcase.save()
     if datasets is not None:
-        _check_used(actor, datasets, [])
         showcase.datasets.set(datasets)
     if models_used is not None:
-        _check_used(actor, [], models_used)
         showcase.models_used.set(models_used)
+    if newly_published:
+        _notify_reuse(showcase, actor)
     return showcase
+
+
+def _notify_reuse(showcase: Showcase, actor: User) -> None:
+    """Tell the editors of the publishers whose published data a new showcase uses (they may feature it)."""
+    from accounts.choices import EDITING_ROLES
+
+    publishers = set(
+        showcase.datasets.filter(status="published").values_list("publisher_id", flat=True)
+    ) | set(showcase.models_used.filter(status="published").values_list("publisher_id", flat=True))
+    publishers.discard(showcase.organization_id)
+    if not publishers:
+        return
+    editors = User.objects.filter(
+        is_active=True, memberships__organization_id__in=publishers, memberships__role__in=list(EDITING_ROLES)
+    ).distinct()
+    notify(
+        [u for u in editors if u.pk != actor.pk],
+        kind=REQUEST_NOTIFICATION_KIND,
+        title=_("Your data is used in “%(title)s” by %(org)s")
+        % {"title": showcase.title, "org": showcase.organization.name},
+        url=showcase.get_absolute_url(),
+        email=False,
+    )
 
 
 @transaction.atomic

@@ -341,3 +341,27 @@ def test_requester_patches_and_others_cannot(client_for, consumer, acme, editor,
     assert client_for(editor).delete("/api/v1/showcases/acme-app/").status_code == 403
     assert client_for(consumer).delete("/api/v1/showcases/acme-app/").status_code == 204
     assert not Showcase.objects.filter(pk=showcase.pk).exists()
+
+
+def test_publishers_hear_of_a_new_showcase_of_their_data(
+    client_for, consumer, acme, editor, other_editor, published_dataset
+):
+    from tests.factories import DatasetFactory
+
+    draft = DatasetFactory(publisher=published_dataset.publisher)
+    body = {
+        "organization": acme.slug,
+        "title": "Reuse",
+        "kind": "analysis",
+        "description": "x",
+        "status": "published",
+    }
+    client_for(consumer).post("/api/v1/showcases/", {**body, "datasets": [published_dataset.slug]})
+    assert Notification.objects.filter(recipient=editor, title__contains="Reuse").count() == 1
+    assert not Notification.objects.filter(recipient=other_editor).exists()
+    # A refused save writes nothing (no showcase, no notification).
+    refused = client_for(consumer).post(
+        "/api/v1/showcases/", {**body, "title": "Secret", "datasets": [draft.slug]}
+    )
+    assert refused.status_code == 400
+    assert not Showcase.objects.filter(title="Secret").exists()
