@@ -13,6 +13,7 @@ from catalog.api.views import (
 )
 from catalog.harvesting.api import HarvestJobViewSet, HarvestSourceViewSet
 from catalog.previews.api.urls import urlpatterns as PREVIEW_URLS
+from catalog.quality.api.urls import ROUTES as QUALITY_ROUTES
 from marketplace.api.views import (
     AccessPolicyViewSet,
     AccessRequestViewSet,
@@ -25,7 +26,6 @@ from marketplace.api.views import (
 )
 from marketplace.demand.api.urls import ROUTES as DEMAND_ROUTES
 from twins.api.urls import ROUTES as TWIN_ROUTES
-from catalog.quality.api.urls import ROUTES as QUALITY_ROUTES
 
 router = DefaultRouter()
 router.register("datasets", DatasetViewSet, basename="dataset")
@@ -38,6 +38,10 @@ router.register("file-types", FileTypeViewSet, basename="file-type")
 
 router.register("harvest-sources", HarvestSourceViewSet, basename="harvest-source")
 router.register("harvest-jobs", HarvestJobViewSet, basename="harvest-job")
+for prefix, viewset, basename in QUALITY_ROUTES:
+    router.register(prefix, viewset, basename=basename)
+for prefix, viewset, basename in TWIN_ROUTES:
+    router.register(prefix, viewset, basename=basename)
 
 router.register("access-policies", AccessPolicyViewSet, basename="access-policy")
 router.register("plans", PlanViewSet, basename="plan")
@@ -47,10 +51,6 @@ router.register("subscriptions", SubscriptionViewSet, basename="subscription")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("downloads", DownloadViewSet, basename="download")
 router.register("tokens", TokenViewSet, basename="token")
-for prefix, viewset, basename in TWIN_ROUTES:
-    router.register(prefix, viewset, basename=basename)
-for prefix, viewset, basename in QUALITY_ROUTES:
-    router.register(prefix, viewset, basename=basename)
 for prefix, viewset, basename in DEMAND_ROUTES:
     router.register(prefix, viewset, basename=basename)
 
