@@ -242,9 +242,9 @@ def user_export_data(*, user: User) -> dict:
     """Everything the portal holds about `user`, for GDPR self-service (no secrets, no token hashes)."""
     from allauth.account.models import EmailAddress
 
-    from catalog.models import Dataset
+    from . import hooks
 
-    return {
+    data = {
         "account": {
             "email": user.email,
             "full_name": user.full_name,
@@ -277,10 +277,11 @@ def user_export_data(*, user: User) -> dict:
             }
             for t in user.api_tokens.all()
         ],
-        "datasets_created": list(
-            Dataset.objects.filter(created_by=user).order_by("pk").values_list("slug", flat=True)
-        ),
     }
+    # The catalogue, the exchange and the demand side add what they hold (registered hooks).
+    for key, exporter in sorted(hooks.user_data_exporters.items()):
+        data[key] = exporter(user)
+    return data
 
 
 def user_delete_blockers(*, user: User) -> list[Organization]:

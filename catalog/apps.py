@@ -14,6 +14,7 @@ class CatalogConfig(AppConfig):
         from .services import organization_datasets_reindex
 
         hooks.organization_changed.append(organization_datasets_reindex)
+        hooks.user_data_exporters["datasets_created"] = _datasets_created
         self._register_quality_facet()
 
     @staticmethod
@@ -32,3 +33,9 @@ class CatalogConfig(AppConfig):
             pairs=lambda: QualityAssessment.objects.values_list("dataset_id", "band"),
             token=lambda: tuple(QualityAssessment.objects.aggregate(Max("assessed_at"), Max("pk")).values()),
         )
+
+
+def _datasets_created(user) -> list[str]:
+    from .models import Dataset
+
+    return list(Dataset.objects.filter(created_by=user).order_by("pk").values_list("slug", flat=True))

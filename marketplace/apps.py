@@ -17,6 +17,11 @@ class MarketplaceConfig(AppConfig):
         from .subscriptions import dataset_changed, datasets_changed
 
         hooks.set_access(MarketplaceAccess())
+        from accounts import hooks as account_hooks
+
+        from .exports import access_data
+
+        account_hooks.user_data_exporters["marketplace"] = access_data
         if dataset_changed not in hooks.dataset_changed:
             hooks.dataset_changed.append(dataset_changed)
         if datasets_changed not in hooks.datasets_changed:  # bulk writes (harvests): one call per batch

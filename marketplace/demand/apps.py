@@ -17,3 +17,8 @@ class DemandConfig(AppConfig):
         # After the marketplace's extension (INSTALLED_APPS order): datasets and users exist by then.
         if load_demand_demo not in demo.DEMO_EXTENSIONS:
             demo.DEMO_EXTENSIONS.append(load_demand_demo)
+        from accounts import hooks as account_hooks
+
+        from ..exports import demand_data
+
+        account_hooks.user_data_exporters["data_requests"] = demand_data
