@@ -77,3 +77,27 @@ def test_the_api_sets_and_shows_the_offer(api_client, publisher_org, editor, oth
     assert api_client.patch(url, {"offer": dataset.slug}, format="json").status_code == 200
     api_client.force_authenticate(None)
     assert api_client.get(url).json()["offer"] == "crane-data"
+
+
+def test_the_edit_form_sets_the_offer(client_for, publisher_org, editor):
+    from tests.factories import PublishedDatasetFactory
+
+    model = PublishedTwinModelFactory(publisher=publisher_org, slug="quay-model", title="Quays")
+    dataset = PublishedDatasetFactory(publisher=publisher_org, slug="quay-data", title="Quay walls")
+    client = client_for(editor)
+    url = reverse("twins:model_edit", kwargs={"slug": model.slug})
+    page = client.get(url).content.decode()
+    assert "Offered through" in page and "Quay walls" in page
+    form = {
+        "title": "Quays",
+        "slug": "quay-model",
+        "kind": model.kind,
+        "description": model.description,
+        "keywords": "",
+        "licence": model.licence_id,
+        "access_rights": "RESTRICTED",
+        "offer": dataset.pk,
+    }
+    assert client.post(url, form).status_code == 302
+    model.refresh_from_db()
+    assert model.offer == dataset
