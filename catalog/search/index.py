@@ -451,14 +451,11 @@ class FacetIndex:
 
     # --- reading ---------------------------------------------------------------------------------
 
-    def visible(self, user) -> np.ndarray:
-        """Mask of the datasets `user` may see (the rules of DatasetQuerySet.visible_to)."""
-        return self.visible_scope(user)[1].copy()
-
     def visible_scope(self, user) -> tuple[object, np.ndarray]:
-        """(scope, mask): who sees the same datasets as `user` (anonymous and members of no
-        organisation alike, site admins alike, members of the same organisations alike) and the mask of
-        what they see — kept until the index changes. The mask is shared: do not modify it."""
+        """(scope, mask) by the rules of DatasetQuerySet.visible_to: who sees the same datasets as
+        `user` (anonymous and members of no organisation alike, site admins alike, members of the same
+        organisations alike) and the mask of what they see — kept until the index changes. The mask is
+        shared: do not modify it."""
         if user is None or not user.is_authenticated:
             scope = "public"
         elif user.is_superuser:
