@@ -19,6 +19,11 @@ def token_from_header(value: str) -> str | None:
     return value if value.startswith(TOKEN_PREFIX) else None
 
 
+def note_token(request, token) -> None:
+    """Remember which token a request used (the usage metering counts API calls per token)."""
+    getattr(request, "_request", request).api_token = token
+
+
 class ApiTokenAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
@@ -29,6 +34,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         token = api_token_authenticate(secret)
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
+        note_token(request, token)
         return token.user, token
 
     def authenticate_header(self, request):

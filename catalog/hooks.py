@@ -8,6 +8,8 @@ marketplace, so it asks here. Without an answer registered, every dataset a user
   `callback(dataset=…, change=DatasetChange…, actor=…, distribution=None)`; `datasets_changed` —
   the same for the many changes of a bulk write (catalog.bulk), in one call.
 * `access` — the one `Access` answering "may this user get the data?" (the marketplace sets it).
+* `usage` — told of each use worth counting (a page view, a download, a search):
+  `callback(request, kind, obj=None, **fields)`; the metrics app records it off the request's path.
 """
 
 from collections.abc import Callable
@@ -35,6 +37,45 @@ def notify_dataset_changed(*, dataset, change: str, actor=None, distribution=Non
     """Tell every registered listener about a change (the catalogue's services call this)."""
     for callback in dataset_changed:
         callback(dataset=dataset, change=change, actor=actor, distribution=distribution)
+
+
+# Told of each use of the catalogue's and twins' objects worth counting; listeners must not raise.
+usage: list[Callable] = []
+
+
+def notify_usage(request, kind: str, obj=None, **fields) -> None:
+    """A view of `obj`, a download, a search (`query=`, `results=`, `channel=`)…: counted by the metrics."""
+    for callback in usage:
+        callback(request, kind, obj, **fields)
+
+
+# Told when a background run ends: `callback(kind="harvest"|"quality", organization_id=…, status=…,
+# items=…)` (the metrics count runs per publisher).
+run_finished: list[Callable] = []
+
+
+def notify_run_finished(kind: str, *, organization_id: int | None, status: str, items: int) -> None:
+    for callback in run_finished:
+        callback(kind=kind, organization_id=organization_id, status=status, items=items)
+
+
+# The parameters of a search that are not filters (what to show, not what to find).
+NOT_FILTERS = {"q", "page", "sort", "limit", "offset", "facets", "format"}
+
+
+def notify_search(request, *, query: str, results: int, channel: str) -> None:
+    """A search that asked for something (words or filters): its words, filters and result count."""
+    params = request.GET
+    filters = "&".join(
+        f"{key}={value}" for key in sorted(params) if key not in NOT_FILTERS for value in params.getlist(key)
+    )
+    if query.strip() or filters:
+        notify_usage(request, "search", query=query, filters=filters, results=results, channel=channel)
+
+
+def note_subject(request, obj) -> None:
+    """Name the dataset, twin or model an API call served (its publisher's figures count the call)."""
+    getattr(request, "_request", request).metrics_subject = obj
 
 
 @dataclass(frozen=True)

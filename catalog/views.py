@@ -86,6 +86,8 @@ def dataset_list(request):
         "suggestion": suggestion,
         "suggestion_query": _with_query(query, suggestion) if suggestion else "",
     }
+    if request.GET.get("page", "1") in ("", "1"):  # a search counts once, not once per page
+        hooks.notify_search(request, query=q, results=page.paginator.count, channel="ui")
     # htmx requests get the same page; the client swaps the search area (hx-select).
     return render(request, "catalog/dataset_list.html", context)
 
@@ -125,6 +127,7 @@ def dataset_detail(request, slug):
     }
     response = render(request, "catalog/dataset_detail.html", context)
     patch_vary_headers(response, ["Accept"])
+    hooks.notify_usage(request, "view", dataset)
     return response
 
 

@@ -16,11 +16,13 @@ from django.utils import timezone
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from accounts.authentication import token_from_header
+from accounts.authentication import note_token, token_from_header
 from accounts.services import api_token_authenticate
 from catalog.hooks import Access, DownloadDecision
 
 from .choices import DownloadChannel, PolicyKind
+from .metrics.choices import EventKind
+from .metrics.recorder import record_use
 from .policies import active_entitlement, effective_kind, is_publisher_member, policy_of
 
 SIGNED_URL_SALT = "marketplace.download"
@@ -59,6 +61,7 @@ def download_caller(request, distribution):
         token = api_token_authenticate(secret)
         if token is None or not token.has_scope("download"):
             return None, DownloadChannel.TOKEN
+        note_token(request, token)
         return token.user, DownloadChannel.TOKEN
     if request.user.is_authenticated:
         return request.user, DownloadChannel.SESSION
@@ -105,6 +108,7 @@ class MarketplaceAccess(Access):
             return DownloadDecision(
                 allowed=False, status=429, message="The monthly download quota of your plan is used up."
             )
+        record_use(request, EventKind.DOWNLOAD, dataset, user=user, channel=channel)
         return DownloadDecision(allowed=True)
 
     def extend_offer(self, graph, offer, permission, dataset) -> None:

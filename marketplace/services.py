@@ -31,6 +31,7 @@ from .choices import (
     PolicyKind,
     RequestStatus,
 )
+from .metrics import exchange as metrics
 from .models import (
     AccessEvent,
     AccessPolicy,
@@ -233,6 +234,7 @@ def _agreement_create(
         valid_from=now,
         valid_until=valid_until,
     )
+    metrics.agreement_made(agreement)
     return agreement
 
 
@@ -348,6 +350,7 @@ def access_request_create(
             access_request.save()
             _event(access_request, requester, EventAction.REQUESTED, purpose)
             notifications.request_created(access_request)
+            metrics.request_created(access_request)
     except IntegrityError:
         # The one-open-request constraint: a double submit (or a second tab) is refused.
         raise ValidationError(_("You already have an open request for this dataset.")) from None
@@ -414,6 +417,7 @@ def access_request_approve(
         approver=approver,
     )
     _event(access_request, approver, EventAction.APPROVED, access_request.conditions)
+    metrics.request_decided(access_request, approved=True)
     notifications.request_decided(access_request, NotificationKind.REQUEST_APPROVED)
     logger.info("access approved", extra={"access_request": access_request.pk, "agreement": agreement.pk})
     return agreement
@@ -437,6 +441,7 @@ def access_request_reject(*, access_request: AccessRequest, approver: User, reas
     access_request.reason = reason
     access_request.save(update_fields=["status", "decided_by", "decided_at", "reason", "updated_at"])
     _event(access_request, approver, EventAction.REJECTED, reason)
+    metrics.request_decided(access_request, approved=False)
     notifications.request_decided(access_request, NotificationKind.REQUEST_REJECTED)
     return access_request
 
@@ -608,6 +613,7 @@ def subscription_create(
     try:
         with transaction.atomic():
             subscription.save()
+            metrics.subscription_changed(subscription, started=True)
     except IntegrityError:
         # A concurrent subscribe won: answer with its row.
         return Subscription.objects.get(**lookup), False
@@ -644,7 +650,10 @@ def subscription_delete(*, subscription: Subscription, actor: User) -> None:
     """Unsubscribe (any time; deleting twice is harmless)."""
     if not Subscription.objects.manageable_by(actor).filter(pk=subscription.pk).exists():
         raise PermissionDenied(_("You cannot end this subscription."))
-    Subscription.objects.filter(pk=subscription.pk).delete()
+    with transaction.atomic():
+        deleted, _rows = Subscription.objects.filter(pk=subscription.pk).delete()
+        if deleted:
+            metrics.subscription_changed(subscription, started=False)
 
 
 # --- notifications -------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "twins",
     "marketplace",
     "marketplace.demand",
+    "marketplace.metrics",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "marketplace.metrics.middleware.ApiMeteringMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -356,3 +358,18 @@ WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
 # signed-in or token callers per user.
 CKAN_THROTTLE_ANON = env.str("CKAN_THROTTLE_ANON", default="300/min")
 CKAN_THROTTLE_USER = env.str("CKAN_THROTTLE_USER", default="1200/min")
+
+# --- Usage metrics (marketplace.metrics) ------------------------------------------------------------
+# Record usage events at all (views, downloads, API calls, searches, requests …).
+METRICS_ENABLED = env.bool("METRICS_ENABLED", default=True)
+# Events are buffered in each process and written in batches by a background thread (a request never
+# waits for them); false = written at once (the tests).
+METRICS_BUFFERED = env.bool("METRICS_BUFFERED", default=True)
+METRICS_FLUSH_SECONDS = env.float("METRICS_FLUSH_SECONDS", default=2.0)
+METRICS_BATCH_SIZE = env.int("METRICS_BATCH_SIZE", default=1000)
+# While the database cannot take events, each process keeps at most this many (the oldest are dropped).
+METRICS_BUFFER_MAX = env.int("METRICS_BUFFER_MAX", default=100_000)
+# The same visitor viewing or downloading the same thing again within this many seconds counts once.
+METRICS_DEDUPE_SECONDS = env.int("METRICS_DEDUPE_SECONDS", default=30)
+# Raw events are deleted after this many days (daily task); the daily rollups are kept.
+METRICS_RETENTION_DAYS = env.int("METRICS_RETENTION_DAYS", default=400)

@@ -180,6 +180,8 @@ def _test_settings(request, settings, tmp_path, _static_root):
         settings.MEDIA_ROOT = tmp_path / "media"
         settings.MEDIA_ROOT.mkdir()
     settings.OUTBOUND_FETCH_ALLOWED_NETWORKS = list(LOOPBACK_NETWORKS)
+    # Usage events are written at once (no background thread) so a test can count them.
+    settings.METRICS_BUFFERED = False
     # The search facet index is built inline, and trusted inside the test's transaction.
     settings.SEARCH_INDEX_BUILD_INLINE = True
     settings.SEARCH_INDEX_IN_TRANSACTIONS = True
@@ -193,6 +195,16 @@ def _fresh_search_index():
     index.reset()
     yield
     index.reset()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_metrics():
+    """Every test starts with no buffered usage events and no remembered views (30-second repeats)."""
+    from marketplace.metrics import recorder
+
+    recorder.reset()
+    yield
+    recorder.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Organization
+from catalog import hooks as catalog_hooks
 from catalog.models import Dataset
 from catalog.uploads import upload_too_large
 from catalog.views import form_error_from_validation
@@ -83,6 +84,7 @@ def twin_detail(request, slug):
         "geometry_json": json.dumps(twin.area_geojson),
         "service_form": TwinServiceForm(twin=twin, user=request.user) if can_edit else None,
     }
+    catalog_hooks.notify_usage(request, "view", twin)
     return render(request, "twins/twin_detail.html", context)
 
 
@@ -323,6 +325,7 @@ def _model_page(request, model: TwinModel, version: TwinModelVersion | None):
         "version_form": ModelVersionForm() if can_edit else None,
         **_exploration(request, model, version),
     }
+    catalog_hooks.notify_usage(request, "view", model)
     return render(request, "twins/model_detail.html", context)
 
 
@@ -348,6 +351,9 @@ def model_download(request, slug, pk):
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    catalog_hooks.notify_usage(
+        request, "download", model, channel="session" if request.user.is_authenticated else "anonymous"
+    )
     return response
 
 

@@ -93,6 +93,13 @@ class DatasetViewSet(viewsets.ModelViewSet):
         else:
             page = self.paginate_queryset(SearchResults(search, user=request.user))
             response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        if response.status_code == 200 and not request.query_params.get("offset"):
+            hooks.notify_search(
+                request,
+                query=request.query_params.get("q", ""),
+                results=response.data["count"],
+                channel="api",
+            )
         if request.query_params.get("facets", "true").lower() not in ("false", "0", "no"):
             facets = dataset_facets(user=request.user, params=request.query_params)
             response.data["facets"] = {
@@ -103,6 +110,11 @@ class DatasetViewSet(viewsets.ModelViewSet):
                 for key, values in facets.items()
             }
         return response
+
+    def retrieve(self, request, *args, **kwargs):
+        dataset = self.get_object()
+        hooks.note_subject(request, dataset)
+        return Response(self.get_serializer(dataset).data)
 
     @staticmethod
     def _service_fields(validated: dict) -> dict:

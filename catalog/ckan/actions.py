@@ -21,7 +21,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken, Organization
-from catalog import services
+from catalog import hooks, services
 from catalog.choices import AccessRights, DatasetStatus
 from catalog.models import Dataset, Distribution, FileType, Frequency, Keyword, Licence, Theme
 from catalog.selectors import FACETS
@@ -98,6 +98,7 @@ class Context:
     token: ApiToken | None
     base_url: str
     upload_too_large: bool = False
+    request: Any = None
 
     def require_write(self) -> None:
         if self.token is None:
@@ -248,8 +249,11 @@ def package_search(ctx: Context, data: dict) -> dict:
 
     text, clauses = split_q(str(data.get("q") or ""))
     fq = data.get("fq") or []
-    for filter_text in [*(fq if isinstance(fq, list) else [fq]), *_list(data, "fq_list")]:
-        clauses += parse_fq(str(filter_text))
+    filter_texts = [
+        str(value) for value in [*(fq if isinstance(fq, list) else [fq]), *_list(data, "fq_list")]
+    ]
+    for filter_text in filter_texts:
+        clauses += parse_fq(filter_text)
     queryset = package_queryset(user=ctx.user)
     if not _bool(data, "include_private"):
         # Members see their drafts only when they ask; everyone else never sees them anyway.
@@ -265,8 +269,19 @@ def package_search(ctx: Context, data: dict) -> dict:
     if fields:
         results = [{name: package.get(name) for name in fields} for package in results]
     facets, search_facets = _facets(queryset, facet_fields, limit=facet_limit, mincount=facet_mincount)
+    count = queryset.count()
+    if ctx.request is not None and start == 0 and (text or clauses):
+        hooks.notify_usage(
+            ctx.request,
+            "search",
+            query=text,
+            filters=" ".join(filter_texts),
+            results=count,
+            channel="ckan",
+            user=ctx.user,
+        )
     return {
-        "count": queryset.count(),
+        "count": count,
         "sort": sort,
         "results": results,
         "facets": facets,
@@ -341,6 +356,8 @@ def package_show(ctx: Context, data: dict) -> dict:
     dataset = _by_name_or_id(package_queryset(user=ctx.user), ident)
     if dataset is None:
         raise NotFound(_("Dataset not found"))
+    if ctx.request is not None:
+        hooks.note_subject(ctx.request, dataset)
     return package_dict(dataset, base_url=ctx.base_url, viewer=ctx.user)
 
 

@@ -17,7 +17,7 @@ from django.http import HttpResponseNotAllowed, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from accounts.authentication import token_from_header
+from accounts.authentication import note_token, token_from_header
 from accounts.services import api_token_authenticate
 from catalog.uploads import upload_too_large
 
@@ -95,9 +95,12 @@ def authenticate(request) -> Context:
         token = api_token_authenticate(secret) if secret else None
         if token is None:
             raise NotAuthorized("Invalid, expired or revoked API token.")
-        return Context(user=token.user, token=token, base_url=base_url, upload_too_large=too_large)
+        note_token(request, token)
+        return Context(
+            user=token.user, token=token, base_url=base_url, upload_too_large=too_large, request=request
+        )
     user = request.user if request.method == "GET" and request.user.is_authenticated else AnonymousUser()
-    return Context(user=user, token=None, base_url=base_url, upload_too_large=too_large)
+    return Context(user=user, token=None, base_url=base_url, upload_too_large=too_large, request=request)
 
 
 def _throttle_key(context: Context) -> str | None:

@@ -27,7 +27,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from rdflib import BNode, Graph
 from rdflib.namespace import RDF
 
-from catalog import net
+from catalog import hooks, net
 from catalog.bulk import DatasetEntry, datasets_upsert, write_rows
 from catalog.choices import AccessRights, DatasetStatus
 from catalog.models import Dataset, FileType, Frequency, Licence
@@ -761,6 +761,9 @@ def _finish(job: HarvestJob, recorder: JobRecorder, *, status: str, error: str, 
             updates["last_full_started_at"] = job.started_at
         HarvestSource.objects.filter(pk=job.source_id).update(**updates)
     job.refresh_from_db()
+    hooks.notify_run_finished(
+        "harvest", organization_id=job.source.organization_id, status=status, items=recorder.done
+    )
     logger.info(
         "harvest finished",
         extra={"job": job.pk, "source": job.source_id, "status": status, **recorder.counts},

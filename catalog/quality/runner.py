@@ -13,6 +13,7 @@ from datetime import timedelta
 from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
+from catalog import hooks
 from catalog.choices import DatasetStatus
 
 from . import compliance, indicators, links
@@ -261,5 +262,7 @@ def _finish(run: QualityRun, recorder: RunRecorder, *, status: str, error: str) 
         **recorder.counts,
     )
     run.refresh_from_db()
+    organization_id = run.organization_id or (run.dataset.publisher_id if run.dataset_id else None)
+    hooks.notify_run_finished("quality", organization_id=organization_id, status=status, items=recorder.done)
     logger.info("quality run finished", extra={"run": run.pk, "status": status, **recorder.counts})
     return run

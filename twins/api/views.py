@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from catalog import hooks as catalog_hooks
 from catalog.api.views import HasWriteScope, call_service
 from catalog.models import Dataset
 
@@ -42,7 +43,16 @@ WRITE_ACTIONS = {
 }
 
 
-class TwinModelViewSet(viewsets.ModelViewSet):
+class MeteredRetrieve:
+    """A read of one twin or model counts as an API call on its publisher's figures."""
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        catalog_hooks.note_subject(request, instance)
+        return Response(self.get_serializer(instance).data)
+
+
+class TwinModelViewSet(MeteredRetrieve, viewsets.ModelViewSet):
     """Twin models visible to the caller; editors of the publisher create, upload versions (validated by a
     background job whose report is at `versions/{id}/report/`), publish and withdraw."""
 
@@ -153,7 +163,7 @@ class TwinModelViewSet(viewsets.ModelViewSet):
         return Response(ValidationRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 
-class CityTwinViewSet(viewsets.ModelViewSet):
+class CityTwinViewSet(MeteredRetrieve, viewsets.ModelViewSet):
     """City twins visible to the caller; editors of the owner create them, set maturity and links, publish."""
 
     filterset_class = CityTwinFilterSet

@@ -1,0 +1,43 @@
+"""The metrics' answers to the lower layers' hooks (catalog.hooks): uses and publications."""
+
+from django.db import transaction
+
+from catalog.hooks import DatasetChange
+
+from . import recorder
+from .choices import EventKind, ObjectType
+
+
+def usage(request, kind, obj=None, **fields) -> None:
+    recorder.record_use(request, kind, obj, **fields)
+
+
+def run_finished(*, kind, organization_id, status, items) -> None:
+    recorder.record(
+        EventKind.HARVEST_RUN if kind == "harvest" else EventKind.QUALITY_RUN,
+        publisher_id=organization_id or 0,
+        channel=status,
+        value=float(items),
+    )
+
+
+def _published(rows: list[tuple[int, int]]) -> None:
+    for dataset_id, publisher_id in rows:
+        recorder.record(
+            EventKind.PUBLISHED,
+            object_type=ObjectType.DATASET,
+            object_id=dataset_id,
+            publisher_id=publisher_id,
+        )
+
+
+def dataset_changed(*, dataset, change, actor=None, distribution=None) -> None:
+    if change == DatasetChange.PUBLISHED:
+        rows = [(dataset.pk, dataset.publisher_id)]
+        transaction.on_commit(lambda: _published(rows))
+
+
+def datasets_changed(*, changes, actor=None) -> None:
+    rows = [(c.dataset.pk, c.dataset.publisher_id) for c in changes if c.change == DatasetChange.PUBLISHED]
+    if rows:
+        transaction.on_commit(lambda: _published(rows))
