@@ -25,6 +25,7 @@ from marketplace.api.views import (
     TokenViewSet,
 )
 from marketplace.demand.api.urls import ROUTES as DEMAND_ROUTES
+from marketplace.metrics.api.views import MetricsViewSet
 from twins.api.urls import ROUTES as TWIN_ROUTES
 
 router = DefaultRouter()
@@ -53,6 +54,7 @@ router.register("downloads", DownloadViewSet, basename="download")
 router.register("tokens", TokenViewSet, basename="token")
 for prefix, viewset, basename in DEMAND_ROUTES:
     router.register(prefix, viewset, basename=basename)
+router.register("metrics", MetricsViewSet, basename="metrics")
 
 # Before the router: /distributions/{id}/preview/ (catalog.previews) beside the distribution routes.
 urlpatterns = [*PREVIEW_URLS, *router.urls]

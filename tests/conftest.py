@@ -180,8 +180,9 @@ def _test_settings(request, settings, tmp_path, _static_root):
         settings.MEDIA_ROOT = tmp_path / "media"
         settings.MEDIA_ROOT.mkdir()
     settings.OUTBOUND_FETCH_ALLOWED_NETWORKS = list(LOOPBACK_NETWORKS)
-    # Usage events are written at once (no background thread) so a test can count them.
-    settings.METRICS_BUFFERED = False
+    # Usage events stay in the process's buffer (no flusher thread, nothing written): the queries a test
+    # counts are the view's own. tests/metrics write them at once (METRICS_BUFFERED = False) to count them.
+    settings.METRICS_FLUSH_SECONDS = 0
     # The search facet index is built inline, and trusted inside the test's transaction.
     settings.SEARCH_INDEX_BUILD_INLINE = True
     settings.SEARCH_INDEX_IN_TRANSACTIONS = True

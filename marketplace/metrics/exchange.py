@@ -4,7 +4,7 @@ transaction commits — a rolled-back approval is not counted."""
 from django.db import transaction
 
 from .choices import EventKind, ObjectType
-from .recorder import organization_of, record, user_visitor
+from .recorder import record, user_visitor
 
 
 def _on_commit(kind, *, dataset, user, organization_id=None, **fields) -> None:
@@ -12,7 +12,8 @@ def _on_commit(kind, *, dataset, user, organization_id=None, **fields) -> None:
         object_type=ObjectType.DATASET,
         object_id=dataset.pk,
         publisher_id=dataset.publisher_id,
-        consumer_id=organization_id if organization_id is not None else organization_of(user),
+        consumer_id=organization_id or 0,
+        consumer_user=user.pk if organization_id is None else None,  # its organisation, looked up at write
         visitor=user_visitor(user),
     )
     transaction.on_commit(lambda: record(kind, **fields))

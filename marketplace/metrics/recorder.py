@@ -7,8 +7,9 @@ here raises into a caller: a failing write is logged and the batch retried on th
 store stays down, the buffer is bounded (`METRICS_BUFFER_MAX`) and the oldest events are dropped and
 counted. A process that dies loses at most the last few seconds of its events (flushed at exit).
 
-`METRICS_BUFFERED = False` (the tests) writes each event at once in the caller's connection, inside a
-savepoint, still swallowing errors.
+`METRICS_BUFFERED = False` writes each event at once in the caller's connection, inside a savepoint,
+still swallowing errors (the metrics tests); `METRICS_FLUSH_SECONDS = 0` starts no thread: events wait
+for an explicit `flush()` (the rest of the test suite: its query counts stay the views' own).
 
 What is counted follows COUNTER (the Code of Practice libraries and data repositories use): anonymous
 robots are not counted (user agent), and a visitor opening the same object again within
@@ -110,22 +111,31 @@ def organization_of(user) -> int:
     """The id of the user's organisation (their first membership), 0 without one; cached a minute."""
     if user is None or not user.is_authenticated:
         return 0
-    now = time.monotonic()
-    cached = _state.organizations.get(user.pk)
-    if cached and now - cached[0] < _ORG_CACHE_SECONDS:
-        return cached[1]
-    from accounts.models import Membership
+    return _organizations([user.pk])[user.pk]
 
-    org = (
-        Membership.objects.filter(user_id=user.pk)
-        .order_by("created_at", "pk")
-        .values_list("organization_id", flat=True)
-        .first()
-    ) or 0
-    if len(_state.organizations) > 10_000:
-        _state.organizations.clear()
-    _state.organizations[user.pk] = (now, org)
-    return org
+
+def _organizations(user_ids) -> dict[int, int]:
+    """{user id: organisation id (their first membership) or 0}, from a per-process cache (a minute)."""
+    now = time.monotonic()
+    cache = _state.organizations
+    known = {pk: cache[pk][1] for pk in user_ids if pk in cache and now - cache[pk][0] < _ORG_CACHE_SECONDS}
+    missing = set(user_ids) - set(known)
+    if missing:
+        from accounts.models import Membership
+
+        found: dict[int, int] = {}
+        for user_id, org_id in (
+            Membership.objects.filter(user_id__in=missing)
+            .order_by("-created_at", "-pk")
+            .values_list("user_id", "organization_id")
+        ):
+            found[user_id] = org_id  # the oldest membership is written last
+        if len(cache) > 10_000:
+            cache.clear()
+        for pk in missing:
+            cache[pk] = (now, found.get(pk, 0))
+            known[pk] = found.get(pk, 0)
+    return known
 
 
 def subject(obj) -> tuple[str, int, int]:
@@ -174,6 +184,7 @@ def record(kind: str, *, at=None, **fields) -> None:
             fields.get("filters", "")[:300],
             fields.get("results"),
             fields.get("value"),
+            fields.get("consumer_user"),
         )
         if not settings.METRICS_BUFFERED:
             _write_now([row])
@@ -200,7 +211,8 @@ def record_use(request, kind: str, obj=None, *, user=None, **fields) -> None:
             (visitor, str(kind), fields.get("object_type"), fields.get("object_id"))
         ):
             return
-        record(kind, visitor=visitor, consumer_id=organization_of(user) if authenticated else 0, **fields)
+        # The user's organisation is looked up when the batch is written, not on the request's path.
+        record(kind, visitor=visitor, consumer_user=user.pk if authenticated else None, **fields)
     except Exception:  # noqa: BLE001
         logger.exception("metrics: could not record a %s", kind)
 
@@ -215,7 +227,7 @@ def _enqueue(row: tuple) -> None:
                 logger.warning("metrics: buffer full, %d events dropped so far", state.dropped)
         state.buffer.append(row)
         size = len(state.buffer)
-        if state.thread is None or not state.thread.is_alive():
+        if settings.METRICS_FLUSH_SECONDS > 0 and (state.thread is None or not state.thread.is_alive()):
             state.thread = threading.Thread(target=_run, args=(state,), name="metrics-flusher", daemon=True)
             state.thread.start()
     if size >= settings.METRICS_BATCH_SIZE:
@@ -259,9 +271,18 @@ def _flush(state: _State) -> int:
 
 
 def _insert(rows: list[tuple]) -> None:
+    """Write a batch; rows of signed-in users get their organisation now (one query a batch)."""
     from .models import Event
 
-    Event.objects.bulk_create([Event(**dict(zip(FIELDS, row, strict=True))) for row in rows])
+    users = {row[-1] for row in rows if row[-1] is not None}
+    organizations = _organizations(users) if users else {}
+    events = []
+    for row in rows:
+        event = Event(**dict(zip(FIELDS, row[:-1], strict=True)))
+        if row[-1] is not None and not event.consumer_id:
+            event.consumer_id = organizations.get(row[-1], 0)
+        events.append(event)
+    Event.objects.bulk_create(events)
 
 
 def _write_now(rows: list[tuple]) -> None:

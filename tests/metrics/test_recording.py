@@ -35,7 +35,10 @@ def test_no_ip_address_is_stored(client, published_dataset):
 
 
 def test_robots_are_not_counted(client, published_dataset):
-    client.get(published_dataset.get_absolute_url(), HTTP_USER_AGENT="Googlebot/2.1 (+http://www.google.com/bot.html)")
+    client.get(
+        published_dataset.get_absolute_url(),
+        HTTP_USER_AGENT="Googlebot/2.1 (+http://www.google.com/bot.html)",
+    )
     client.get(published_dataset.get_absolute_url())  # no user agent at all
     assert kinds() == []
 
@@ -62,7 +65,8 @@ def test_hidden_dataset_is_404_and_not_counted(client, draft_dataset):
 
 
 def test_search_records_words_filters_and_results(client, published_dataset):
-    client.get(reverse("catalog:dataset_list"), {"q": "  Parking  Occupancy Vilnius", "theme": "TRAN"}, **BROWSER)
+    params = {"q": "  Parking  Occupancy Vilnius", "theme": "TRAN"}
+    client.get(reverse("catalog:dataset_list"), params, **BROWSER)
     event = Event.objects.get(kind=EventKind.SEARCH)
     assert event.query == "parking occupancy vilnius"
     assert event.filters == "theme=TRAN"
@@ -118,7 +122,8 @@ def test_publishing_is_counted_once_committed(editor, draft_dataset, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         services.dataset_publish(dataset=draft_dataset, actor=editor)
     event = Event.objects.get()
-    assert (event.kind, event.object_id, event.publisher_id) == ("published", draft_dataset.pk, draft_dataset.publisher_id)
+    assert (event.kind, event.object_id) == ("published", draft_dataset.pk)
+    assert event.publisher_id == draft_dataset.publisher_id
 
 
 def test_a_failing_store_never_fails_the_request(client, published_dataset, monkeypatch):

@@ -76,8 +76,10 @@ def test_programme_dashboard_counts(published_dataset, publisher_org, other_org,
         view(published_dataset, day, consumer=other_org.pk)
     decided = TODAY - datetime.timedelta(days=2)
     for seconds in (86400, 3 * 86400, 5 * 86400):
-        record(EventKind.REQUEST_APPROVED, at=at(decided), object_type="dataset", object_id=published_dataset.pk,
-               publisher_id=publisher_org.pk, value=float(seconds))  # fmt: skip
+        record(
+            EventKind.REQUEST_APPROVED, at=at(decided), object_type="dataset",
+            object_id=published_dataset.pk, publisher_id=publisher_org.pk, value=float(seconds),
+        )  # fmt: skip
     # Another city's use is not the programme's.
     record(EventKind.VIEW, at=at(TODAY), object_type="dataset", object_id=999, publisher_id=other_org.pk)
     rollups.rollup(days=set(days) | {decided, TODAY})
