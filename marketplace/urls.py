@@ -44,6 +44,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("marketplace.access_urls")),
     path("", include("marketplace.demand.urls")),
+    path("", include("marketplace.metrics.urls", namespace="metrics")),
     path("", include("accounts.urls")),
     path("", include("twins.urls")),
     path("", include("catalog.dcat.urls")),
