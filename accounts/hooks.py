@@ -9,6 +9,10 @@ from collections.abc import Callable
 # Called (inside the transaction) after an organisation's name, city or other public fields changed.
 organization_changed: list[Callable] = []
 
+# Called (inside the transaction) just before an account is deleted: `callback(user)` erases or
+# unlinks what higher layers keep about the person.
+user_deleted: list[Callable] = []
+
 # What higher layers hold about a user, for the GDPR data export: key → callable(user) returning JSON
 # values (no secrets). Registered in their AppConfig.ready().
 user_data_exporters: dict[str, Callable] = {}

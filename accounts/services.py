@@ -304,4 +304,8 @@ def user_delete(*, user: User) -> None:
             % {"orgs": ", ".join(o.name for o in blockers)}
         )
     logger.info("account deleted", extra={"user": user.pk})
+    from . import hooks
+
+    for callback in hooks.user_deleted:
+        callback(user)
     user.delete()

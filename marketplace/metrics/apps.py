@@ -17,6 +17,11 @@ class MetricsConfig(AppConfig):
 
         if signals.usage not in hooks.usage:
             hooks.usage.append(signals.usage)
+        from accounts import hooks as account_hooks
+
+        if signals.user_deleted not in account_hooks.user_deleted:
+            account_hooks.user_deleted.append(signals.user_deleted)
+        account_hooks.user_data_exporters["usage_events"] = signals.user_events
         if signals.run_finished not in hooks.run_finished:
             hooks.run_finished.append(signals.run_finished)
         if signals.dataset_changed not in hooks.dataset_changed:

@@ -20,6 +20,8 @@ from .models import ConsumerDay, Event, Grain, ObjectCount, OrganizationDay, Rol
 
 logger = logging.getLogger(__name__)
 BATCH = 5000
+# Distinct visitors; events without one (a publication, a run) are nobody's visit.
+VISITORS = Count("visitor", distinct=True, filter=~Q(visitor=""))
 DECISION_SAMPLES = 2000  # per publisher and day: far above what people decide in a day
 
 
@@ -44,7 +46,7 @@ def rollup_day(day: datetime.date) -> int:
         total = 0
         org_rows = []
         for row in events.values("kind", "publisher_id").annotate(
-            n=Count("id"), v=Count("visitor", distinct=True), s=Sum("value")
+            n=Count("id"), v=VISITORS, s=Sum("value")
         ):
             total += row["n"]
             org_rows.append(
@@ -84,7 +86,7 @@ def rollup_day(day: datetime.date) -> int:
                 for row in events.exclude(object_id=0)
                 .exclude(object_type="")
                 .values("kind", "object_type", "object_id")
-                .annotate(n=Count("id"), v=Count("visitor", distinct=True), p=Max("publisher_id"))
+                .annotate(n=Count("id"), v=VISITORS, p=Max("publisher_id"))
             ),
             batch_size=BATCH,
         )
@@ -95,7 +97,7 @@ def rollup_day(day: datetime.date) -> int:
                 for row in events.filter(kind=EventKind.SEARCH)
                 .annotate(z=zero)
                 .values("query", "z")
-                .annotate(n=Count("id"), v=Count("visitor", distinct=True))
+                .annotate(n=Count("id"), v=VISITORS)
             ),
             batch_size=BATCH,
         )

@@ -1,5 +1,7 @@
 """The metrics' answers to the lower layers' hooks (catalog.hooks): uses and publications."""
 
+import secrets
+
 from django.db import transaction
 
 from catalog.hooks import DatasetChange
@@ -7,9 +9,36 @@ from catalog.hooks import DatasetChange
 from . import recorder
 from .choices import EventKind, ObjectType
 
+EXPORT_LIMIT = 10_000
+
 
 def usage(request, kind, obj=None, **fields) -> None:
     recorder.record_use(request, kind, obj, **fields)
+
+
+def user_deleted(user) -> None:
+    """Unlink the person from their usage events: their pseudonym becomes a random one (counts stay)."""
+    from .models import Event
+
+    Event.objects.filter(visitor=recorder.user_visitor(user)).update(visitor=secrets.token_hex(8))
+
+
+def user_events(user) -> list[dict]:
+    """The GDPR export: the usage events recorded under the user's pseudonym (newest first)."""
+    from .models import Event
+
+    events = Event.objects.filter(visitor=recorder.user_visitor(user)).order_by("-id")[:EXPORT_LIMIT]
+    return [
+        {
+            "at": event.at.isoformat(),
+            "kind": event.kind,
+            "object_type": event.object_type,
+            "object_id": event.object_id or None,
+            "channel": event.channel,
+            "query": event.query,
+        }
+        for event in events
+    ]
 
 
 def run_finished(*, kind, organization_id, status, items) -> None:

@@ -141,10 +141,9 @@ def test_metering_off_records_nothing(client, published_dataset, settings):
     assert kinds() == []
 
 
-@pytest.mark.django_db(transaction=True)
 def test_buffered_events_are_written_by_the_flush(client, published_dataset, settings):
     settings.METRICS_BUFFERED = True
-    settings.METRICS_FLUSH_SECONDS = 3600  # only the explicit flush writes
+    settings.METRICS_FLUSH_SECONDS = 0  # no flusher thread: only the explicit flush writes
     client.get(published_dataset.get_absolute_url(), **BROWSER)
     assert recorder.pending() == 1
     assert Event.objects.count() == 0
@@ -152,10 +151,9 @@ def test_buffered_events_are_written_by_the_flush(client, published_dataset, set
     assert kinds() == ["view"]
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_full_buffer_drops_the_oldest(settings):
     settings.METRICS_BUFFERED = True
-    settings.METRICS_FLUSH_SECONDS = 3600
+    settings.METRICS_FLUSH_SECONDS = 0
     settings.METRICS_BUFFER_MAX = 3
     for number in range(5):
         recorder.record(EventKind.SEARCH, query=f"q{number}")
@@ -165,10 +163,9 @@ def test_a_full_buffer_drops_the_oldest(settings):
     assert sorted(Event.objects.values_list("query", flat=True)) == ["q2", "q3", "q4"]
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_failed_batch_is_kept_for_the_next_flush(settings, monkeypatch):
     settings.METRICS_BUFFERED = True
-    settings.METRICS_FLUSH_SECONDS = 3600
+    settings.METRICS_FLUSH_SECONDS = 0
     recorder.record(EventKind.SEARCH, query="kept")
     real = recorder._insert
     monkeypatch.setattr(recorder, "_insert", lambda rows: (_ for _ in ()).throw(DatabaseError("down")))
@@ -177,3 +174,30 @@ def test_a_failed_batch_is_kept_for_the_next_flush(settings, monkeypatch):
     monkeypatch.setattr(recorder, "_insert", real)
     assert recorder.flush() == 1
     assert list(Event.objects.values_list("query", flat=True)) == ["kept"]
+
+
+def test_data_export_and_account_deletion(client_for, consumer, published_dataset):
+    from accounts.services import user_delete, user_export_data
+
+    client_for(consumer).get(published_dataset.get_absolute_url(), **BROWSER)
+    exported = user_export_data(user=consumer)["usage_events"]
+    assert [(e["kind"], e["object_id"]) for e in exported] == [("view", published_dataset.pk)]
+    pseudonym = recorder.user_visitor(consumer)
+    user_delete(user=consumer)
+    event = Event.objects.get()
+    assert event.visitor not in ("", pseudonym)
+    assert len(event.visitor) == 16
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_flusher_thread_writes_in_the_background(settings):
+    import time
+
+    settings.METRICS_BUFFERED = True
+    settings.METRICS_FLUSH_SECONDS = 0.05
+    recorder.record(EventKind.SEARCH, query="written by the thread")
+    deadline = time.monotonic() + 10
+    while not Event.objects.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(Event.objects.values_list("query", flat=True)) == ["written by the thread"]
+    assert recorder.pending() == 0
