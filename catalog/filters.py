@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from . import hooks
 from .choices import DatasetStatus
 from .models import Dataset, Distribution
 from .search import parse, search_backend
@@ -41,6 +42,7 @@ SORTS = {
     "newest": _("Newest"),
     "updated": _("Recently updated"),
     "title": _("Title"),
+    "popular": _("Most viewed"),
 }
 
 
@@ -188,6 +190,8 @@ class DatasetFilterSet(django_filters.FilterSet):
             q = self.form.cleaned_data.get("q") if self.is_bound and self.form.is_valid() else ""
             if q and self.effective_sort == "relevance":
                 queryset = search_backend().rank(queryset, parse(q))
+            if self.effective_sort == "popular":
+                queryset = hooks.get_popularity().annotate(queryset)
             self._ordered_qs = queryset.order_by(*self.ordering(queryset))
         return self._ordered_qs
 
@@ -202,6 +206,8 @@ class DatasetFilterSet(django_filters.FilterSet):
             return (F("published_at").desc(nulls_last=True), "-updated_at", "-pk")
         if sort == "updated":
             return (F("modified").desc(nulls_last=True), "-pk")
+        if sort == "popular":  # views of the last weeks, then as newest
+            return ("-popularity", F("published_at").desc(nulls_last=True), "-updated_at", "-pk")
         return ("title", "pk")
 
     @property

@@ -12,7 +12,7 @@ marketplace, so it asks here. Without an answer registered, every dataset a user
   `callback(request, kind, obj=None, **fields)`; the metrics app records it off the request's path.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import models
@@ -37,6 +37,36 @@ def notify_dataset_changed(*, dataset, change: str, actor=None, distribution=Non
     """Tell every registered listener about a change (the catalogue's services call this)."""
     for callback in dataset_changed:
         callback(dataset=dataset, change=change, actor=actor, distribution=distribution)
+
+
+class Popularity:
+    """How often each dataset was viewed lately — the "most viewed" sort (the metrics app answers).
+
+    Without an answer every dataset counts 0 and the sort falls back to the newest first."""
+
+    def scores(self) -> Iterable[tuple[int, int]]:
+        """(dataset id, views) of the datasets viewed in the window."""
+        return []
+
+    def token(self) -> object:
+        """A cheap value that changes when the scores do."""
+        return None
+
+    def annotate(self, queryset):
+        """`queryset` with a `popularity` integer (the views in the window)."""
+        return queryset.annotate(popularity=models.Value(0, output_field=models.IntegerField()))
+
+
+popularity = Popularity()
+
+
+def set_popularity(answer: Popularity) -> None:
+    global popularity
+    popularity = answer
+
+
+def get_popularity() -> Popularity:
+    return popularity
 
 
 # Told of each use of the catalogue's and twins' objects worth counting; listeners must not raise.

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from . import popularity
 from .backends import search_backend
 from .index import NULL_TIME, FacetIndex, _day, _micros, link_sources
 from .query import parse
@@ -188,7 +189,7 @@ class IndexedSearch:
         if not self.masks:
             # The unfiltered catalogue of this scope (the portal's landing list, and its deep pages):
             # sorted once per change of the index, then every page is a slice.
-            key = ("order", self.scope, sort)
+            key = ("order", self.scope, sort, popularity.current(0)[1] if sort == "popular" else 0)
             ordered = index.memo.get(key)
             if ordered is None:
                 rows = np.flatnonzero(self.matching)
@@ -207,13 +208,16 @@ class IndexedSearch:
             keys = [np.where(modified == NULL_TIME, INT64_MAX, -modified), -rows.astype(np.int64)]
         elif sort == "title":
             keys = [index.title_rank()[rows].astype(np.int64)]
-        else:  # newest (also relevance without words)
+        else:  # newest (also relevance without words); most viewed first, then as newest
             published = index.published_at[rows]
             keys = [
                 np.where(published == NULL_TIME, INT64_MAX, -published),
                 -index.updated_at[rows],
                 -rows.astype(np.int64),
             ]
+            if sort == "popular":
+                views, _version = popularity.current(index.size)
+                keys.insert(0, -views[rows])
         return keys
 
 

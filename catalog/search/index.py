@@ -555,6 +555,9 @@ def reset() -> None:
     global _index
     with _lock:
         _index = None
+    from . import popularity
+
+    popularity.reset()
 
 
 def lock():

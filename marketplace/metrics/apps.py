@@ -14,7 +14,9 @@ class MetricsConfig(AppConfig):
 
         from . import signals
         from .demo import load_metrics_demo
+        from .popularity import RecentViews
 
+        hooks.set_popularity(RecentViews())
         if signals.usage not in hooks.usage:
             hooks.usage.append(signals.usage)
         from accounts import hooks as account_hooks
