@@ -1,6 +1,7 @@
 """Celery tasks of the usage metrics (beat: rollup every 15 minutes, purge nightly)."""
 
 from celery import shared_task
+from celery.signals import worker_process_shutdown
 
 
 # Beat, every 15 minutes: the days with new events are recomputed (idempotent: a day is redone whole).
@@ -17,3 +18,11 @@ def metrics_purge() -> int:
     from .rollups import purge
 
     return purge()
+
+
+@worker_process_shutdown.connect
+def _flush_on_shutdown(**kwargs) -> None:
+    # A prefork child may leave through os._exit (no atexit): write what it buffered first.
+    from .recorder import flush
+
+    flush()
