@@ -12,7 +12,7 @@ from django.utils import dateformat
 # One colour per charted figure (Okabe–Ito palette: told apart by colour-blind readers too).
 COLOURS = {
     "publications": "#0072b2",
-    "views": "#0b7a75",
+    "views": "#009e73",
     "downloads": "#d55e00",
     "api_calls": "#cc79a7",
     "quality": "#0b7a75",
@@ -57,6 +57,15 @@ def _spread(n: int, wanted: int) -> list[int]:
         return list(range(n))
     step = (n - 1) / (wanted - 1)
     return sorted({round(i * step) for i in range(wanted)})
+
+
+def _anchor(i: int, n: int) -> str:
+    """Where an x label hangs from its tick: the outer ones inwards, so they stay inside the chart."""
+    if n > 1 and i == 0:
+        return "start"
+    if n > 1 and i == n - 1:
+        return "end"
+    return "middle"
 
 
 def _fmt(value) -> str:
@@ -132,18 +141,20 @@ def line_chart(
         "top": upper,
         "bottom": upper + plot_h,
         "y_ticks": [{"y": y_of(v), "label": _fmt(v)} for v in ticks(scale_top)],
-        "x_ticks": [{"x": x_of(i), "label": _label(buckets[i], monthly)} for i in _spread(n, x_labels)],
+        "x_ticks": [
+            {"x": x_of(i), "label": _label(buckets[i], monthly), "anchor": _anchor(i, n)}
+            for i in _spread(n, x_labels)
+        ],
         "lines": lines,
         "has_data": has_data,
+        "compared": any(line["dashed"] for line in lines),
         "monthly": monthly,
     }
 
 
 def usage_chart(chart: dict, previous_chart: dict | None, labels: dict[str, str]) -> dict:
     """The dashboards' usage chart from a selector's `chart` (and `previous_chart`) dict."""
-    keys = [key for key in labels if key in chart and any(chart[key])]
-    if not keys:
-        keys = [key for key in labels if key in chart]
+    keys = [key for key in labels if key in chart]
     series = [(key, str(labels[key]), chart[key]) for key in keys]
     previous = {key: previous_chart[key] for key in keys if key in previous_chart} if previous_chart else None
     return line_chart(chart["buckets"], series, previous=previous, monthly=chart["monthly"])
@@ -162,11 +173,11 @@ def score_chart(points: list[tuple[datetime.date, float | None]], label: str, *,
 def bar_chart(
     items: list[tuple[str, float]],
     *,
-    width: int = 720,
-    bar: int = 26,
+    width: int = 340,
+    bar: int = 24,
     gap: int = 10,
-    label_width: int = 150,
-    value_width: int = 110,
+    label_width: int = 100,
+    value_width: int = 96,
     notes: list[str] | None = None,
 ) -> dict:
     """Horizontal bars: [(label, value)], the longest bar the largest value. `notes` (one per bar)

@@ -126,6 +126,19 @@ def _cells(table, *, links) -> list[list[dict]]:
     return rows
 
 
+def _columns(table) -> list[dict]:
+    """The shown columns' labels; numeric columns (any number in them) are aligned right."""
+
+    def numeric(key):
+        return any(
+            isinstance(row.get(key), int | float) and not isinstance(row.get(key), bool) for row in table.rows
+        )
+
+    return [
+        {"label": label, "numeric": numeric(key)} for key, label in table.columns if key not in HIDDEN_COLUMNS
+    ]
+
+
 def _links(scope: str, user):
     """How the first cell of each listed table links (only to pages the user may open)."""
     organization_slugs = None
@@ -163,7 +176,7 @@ def _page_context(request, scope: str, subject, period, compare, data) -> dict:
             {
                 "name": name,
                 "title": table.title,
-                "columns": [label for key, label in table.columns if key not in HIDDEN_COLUMNS],
+                "columns": _columns(table),
                 "rows": _cells(table, links=links.get(name)),
                 "exports": export_urls(name),
             }
@@ -176,7 +189,7 @@ def _page_context(request, scope: str, subject, period, compare, data) -> dict:
         "funnel_chart": charts.funnel_chart(tables["funnel"]),
         "funnel": tables["funnel"],
         "over_time": {
-            "columns": [label for _key, label in over_time.columns],
+            "columns": _columns(over_time),
             "rows": _cells(over_time, links=None),
         },
         "listed": listed,
