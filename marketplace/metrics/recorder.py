@@ -261,7 +261,8 @@ def _flush(state: _State) -> int:
             _insert(rows)
         except DatabaseError:
             logger.warning("metrics: writing %d events failed; retrying later", len(rows), exc_info=True)
-            connection.close()
+            if not connection.in_atomic_block:  # a broken connection is opened afresh next time
+                connection.close()
             with state.lock:  # back to the front, as far as the bound allows
                 room = settings.METRICS_BUFFER_MAX - len(state.buffer)
                 state.dropped += max(len(rows) - room, 0)

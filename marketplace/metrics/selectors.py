@@ -309,7 +309,8 @@ def per_publisher(rows, organizations, period: Period) -> Table:
         _("Per publisher"),
         [("publisher", _("Publisher")), ("slug", _("URL name"))]
         + [(key, label) for key, label, _kinds in FIGURES]
-        + [("median_decision_days", _("Median days to decision")), ("quality", _("Quality score"))],
+        + [("median_decision_days", _("Median days to decision")), ("quality", _("Quality score"))]
+        + [("harvest_runs", _("Harvest runs")), ("quality_runs", _("Quality runs"))],
     )
     sums: dict[int, dict[str, int]] = {}
     for day, kind, publisher, count, _values in rows:
@@ -317,10 +318,12 @@ def per_publisher(rows, organizations, period: Period) -> Table:
             bucket = sums.setdefault(publisher, {})
             bucket[kind] = bucket.get(kind, 0) + count
     scores = {}
-    for snapshot in QualitySnapshot.objects.filter(
-        organization__in=organizations, date__lte=period.end
-    ).order_by("organization_id", "date"):
-        scores[snapshot.organization_id] = snapshot.score
+    for organization_id, score in (
+        QualitySnapshot.objects.filter(organization__in=organizations, date__lte=period.end)
+        .order_by("organization_id", "date")
+        .values_list("organization_id", "score")
+    ):
+        scores[organization_id] = score  # the latest on or before the period's end
     for organization in organizations:
         own = sums.get(organization.pk, {})
         row = {"publisher": organization.name, "slug": organization.slug}
@@ -329,6 +332,8 @@ def per_publisher(rows, organizations, period: Period) -> Table:
         row["median_decision_days"] = _median_days(rows, period, organization.pk)
         score = scores.get(organization.pk)
         row["quality"] = round(score, 1) if score is not None else None
+        row["harvest_runs"] = own.get(EventKind.HARVEST_RUN, 0)
+        row["quality_runs"] = own.get(EventKind.QUALITY_RUN, 0)
         table.rows.append(row)
     return table
 

@@ -123,3 +123,19 @@ def test_zero_result_searches_need_several_visitors(db):
     rollups.rollup(days=[TODAY])
     table = selectors.zero_result_searches(Period(TODAY, TODAY))
     assert table.rows == [{"query": "parking occupancy vilnius", "searches": 2, "visitors": 2}]
+
+
+def test_runs_are_counted_per_publisher(publisher_org, admin_user):
+    from catalog import hooks
+    from tests.factories import ProgrammeFactory
+
+    programme = ProgrammeFactory()
+    programme.organizations.add(publisher_org)
+    hooks.notify_run_finished("harvest", organization_id=publisher_org.pk, status="succeeded", items=120)
+    hooks.notify_run_finished("quality", organization_id=publisher_org.pk, status="succeeded", items=40)
+    hooks.notify_run_finished("quality", organization_id=publisher_org.pk, status="failed", items=0)
+    today = timezone.localdate()
+    rollups.rollup(days=[today])
+    data = selectors.programme_dashboard(programme, Period(today, today), user=admin_user)
+    row = data["tables"]["publishers"].rows[0]
+    assert (row["harvest_runs"], row["quality_runs"]) == (1, 2)
