@@ -160,8 +160,8 @@ def usage_chart(chart: dict, previous_chart: dict | None, labels: dict[str, str]
     return line_chart(chart["buckets"], series, previous=previous, monthly=chart["monthly"])
 
 
-def score_chart(points: list[tuple[datetime.date, float | None]], label: str, *, top: float = 100) -> dict:
-    """The quality score over time (0–`top`), one point per snapshot day."""
+def score_chart(points: list[tuple[datetime.date, float | None]], label: str, *, top: float) -> dict:
+    """The quality score over time on its whole scale (0–`top`, the MQA maximum), one point per day."""
     points = [(day, score) for day, score in points if score is not None]
     days = [day for day, _score in points]
     values = [round(score, 1) for _day, score in points]

@@ -17,6 +17,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from catalog.quality import scoring
+
 from . import charts, exports, permissions, selectors
 from .selectors import Period
 
@@ -200,7 +202,9 @@ def _page_context(request, scope: str, subject, period, compare, data) -> dict:
         "has_median": any(item["key"] == "median_decision_days" for item in data["figures"]),
     }
     if "quality" in tables:
-        context["quality_chart"] = charts.score_chart(data.get("quality_points") or [], _("Quality score"))
+        context["quality_chart"] = charts.score_chart(
+            data.get("quality_points") or [], _("Quality score"), top=scoring.MAX_SCORE
+        )
     return context
 
 

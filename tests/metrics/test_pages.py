@@ -97,6 +97,23 @@ def test_programme_page_shows_the_recorded_counts(client_for, coordinator, progr
     assert [cell["value"] for cell in publishers["rows"][0][:4]] == ["Rotterdam", 1, 7, 2]
 
 
+def test_programme_quality_trend_is_charted(client_for, coordinator, programme, today):
+    from catalog.quality.models import QualitySnapshot
+
+    for n, score in ((20, 200.0), (10, 300.0)):
+        QualitySnapshot.objects.create(
+            kind="programme", programme=programme, subject_key=f"programme:{programme.pk}",
+            date=today - datetime.timedelta(days=n), score=score,
+        )  # fmt: skip
+    response = client_for(coordinator).get(f"/dashboard/metrics/programmes/{programme.slug}/")
+    chart = response.context["quality_chart"]
+    assert chart["has_data"] and [dot["value"] for dot in chart["lines"][0]["dots"]] == [200.0, 300.0]
+    assert chart["y_ticks"][-1]["label"] == "405"  # the whole MQA scale
+    assert 'data-chart="quality"' in response.content.decode()
+    rows = response.context["data"]["tables"]["quality"].rows
+    assert [row["score"] for row in rows] == [200.0, 300.0]
+
+
 def test_publisher_page_lists_consumers_and_channels(client_for, member, publisher_org, usage, today):
     response = client_for(member).get(
         f"/dashboard/metrics/publishers/{publisher_org.slug}/", period_params(today)
@@ -356,7 +373,9 @@ def test_bar_chart_scales_to_the_largest_and_copes_with_zeros():
 
 
 def test_score_chart_skips_missing_scores():
-    chart = charts.score_chart([(datetime.date(2026, 1, 1), None), (datetime.date(2026, 1, 2), 50.0)], "Q")
+    chart = charts.score_chart(
+        [(datetime.date(2026, 1, 1), None), (datetime.date(2026, 1, 2), 50.0)], "Q", top=100
+    )
     assert chart["has_data"] and len(chart["lines"][0]["dots"]) == 1
     assert chart["lines"][0]["dots"][0]["y"] == (chart["top"] + chart["bottom"]) / 2
-    assert charts.score_chart([], "Q")["has_data"] is False
+    assert charts.score_chart([], "Q", top=405)["has_data"] is False
