@@ -94,7 +94,11 @@ def _dashboard(scope: str, subject, period: Period, compare: bool, user) -> dict
         return selectors.programme_dashboard(subject, period, compare=compare, user=user)
     if scope == "publishers":
         return selectors.organization_dashboard(subject, period, compare=compare, user=user)
-    return selectors.dataset_usage(subject, period, compare=compare)
+    data = selectors.dataset_usage(subject, period, compare=compare)
+    if compare and data.get("previous_chart") is None:
+        # The dataset selector charts one period: the previous one is its own (small) read.
+        data["previous_chart"] = selectors.dataset_usage(subject, period.previous, compare=False)["chart"]
+    return data
 
 
 def _title(scope: str, subject) -> str:
@@ -159,6 +163,13 @@ def _links(scope: str, user):
     return {"top_datasets": dataset, "publishers": publisher}
 
 
+def _chart_labels(scope: str) -> dict:
+    """The charted series: a dataset is published once, so its chart leaves publications out."""
+    if scope == "datasets":
+        return {key: label for key, label in CHART_LABELS.items() if key != "publications"}
+    return CHART_LABELS
+
+
 def _page_context(request, scope: str, subject, period, compare, data) -> dict:
     query = _query(period, compare)
     tables = data["tables"]
@@ -187,7 +198,7 @@ def _page_context(request, scope: str, subject, period, compare, data) -> dict:
     context = {
         "data": data,
         "figures": data["figures"],
-        "usage_chart": charts.usage_chart(data["chart"], data.get("previous_chart"), CHART_LABELS),
+        "usage_chart": charts.usage_chart(data["chart"], data.get("previous_chart"), _chart_labels(scope)),
         "funnel_chart": charts.funnel_chart(tables["funnel"]),
         "funnel": tables["funnel"],
         "over_time": {

@@ -99,6 +99,11 @@ def test_coordinator_dashboard_charts_and_presets(page, live_server):
     expect(page.get_by_role("link", name="Last 30 days")).to_have_attribute("aria-current", "true")
     expect(page.locator('svg[data-chart="usage"] polyline.tp-line[data-series="views"]')).to_have_count(1)
 
+    # On a phone the charts shrink to the screen (no sideways scrolling).
+    page.set_viewport_size({"width": 400, "height": 900})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    assert page.locator('svg[data-chart="usage"]').bounding_box()["width"] <= 400
+
     # An impossible range is refused with the field's message, in place.
     page.get_by_label("From").fill((today + datetime.timedelta(days=5)).isoformat())
     page.get_by_role("button", name="Show").click()

@@ -134,6 +134,16 @@ def test_dataset_usage_page(client_for, member, published_dataset, usage, today)
     figures = figures_of(response)
     assert (figures["views"], figures["downloads"], figures["api_calls"], figures["visitors"]) == (7, 2, 3, 7)
     assert "quality_chart" not in response.context
+    lines = response.context["usage_chart"]["lines"]
+    assert {line["key"] for line in lines} == {"views", "downloads", "api_calls"}
+    assert not any(line["dashed"] for line in lines)  # compare is off when the form left it unticked
+    compared = client_for(member).get(
+        f"/dashboard/metrics/datasets/{published_dataset.slug}/", period_params(today, days=4, compare="1")
+    )
+    previous = {
+        line["key"]: line["total"] for line in compared.context["usage_chart"]["lines"] if line["dashed"]
+    }
+    assert previous == {"views": 3, "downloads": 0, "api_calls": 0}  # days 4–6 before today
 
 
 def test_compare_is_on_by_default_and_off_when_unticked(client_for, member, publisher_org, usage, today):
