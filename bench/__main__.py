@@ -1,7 +1,7 @@
 """Command line of the benchmarks: ``python -m bench [--sizes 10k,100k] [--database URL] [--repeat N]``;
 ``python -m bench search …`` runs the search benchmark (bench/search.py), ``python -m bench harvest …``
 the harvest benchmark (bench/harvest.py), ``python -m bench twins …`` the twin-model validation benchmark
-(bench/twins.py)."""
+(bench/twins.py), ``python -m bench metrics …`` the usage-metrics benchmark (bench/metrics.py)."""
 
 from __future__ import annotations
 
@@ -135,6 +135,10 @@ def main(argv: list[str] | None = None) -> int:
         from .quality import main as quality_main
 
         return quality_main(argv[1:])
+    if argv[:1] == ["metrics"]:  # `python -m bench metrics …`: metering cost, dashboard (bench/metrics.py)
+        from .metrics import main as metrics_main
+
+        return metrics_main(argv[1:])
     if argv[:1] == ["previews"]:  # `python -m bench previews …`: a 50 MB CSV preview (bench/previews.py)
         from .previews import main as previews_main
 
