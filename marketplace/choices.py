@@ -63,6 +63,7 @@ class NotificationKind(models.TextChoices):
     ACCESS_REVOKED = "access_revoked", _("Access revoked")
     REQUEST_EXPIRED = "request_expired", _("Access request expired")
     DATASET_CHANGED = "dataset_changed", _("Dataset changed")
+    DATA_REQUEST_UPDATED = "data_request_updated", _("Data request updated")
 
 
 class DeliveryStatus(models.TextChoices):

@@ -31,9 +31,8 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-# Notifications of the demand side reuse the marketplace's generic "dataset changed" kind (a new kind
-# would need a migration of the marketplace app); the title and link say what happened.
-REQUEST_NOTIFICATION_KIND = NotificationKind.DATASET_CHANGED
+# What followers of a data request hear (answers, status changes, comments); the title says which.
+REQUEST_NOTIFICATION_KIND = NotificationKind.DATA_REQUEST_UPDATED
 
 REQUEST_FIELDS = (
     "title",

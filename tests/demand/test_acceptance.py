@@ -63,6 +63,7 @@ def test_request_found_upvoted_fulfilled_notified_shown(
     notification = Notification.objects.get(recipient=consumer)
     assert "fulfilled" in notification.title and notification.url == data_request.get_absolute_url()
     assert notification.dataset == dataset
+    assert notification.kind == "data_request_updated"
 
     dataset_page = client_for(None).get(dataset.get_absolute_url()).content.decode()
     assert 'data-testid="answered-requests"' in dataset_page
