@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.forms import BootstrapFormMixin
 from accounts.models import Organization
@@ -113,7 +114,11 @@ class ReasonForm(BootstrapFormMixin, forms.Form):
 
 
 class PolicyForm(BootstrapFormMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("Access"), choices=PolicyKind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("access policy form field", "Access"),
+        choices=PolicyKind.choices,
+        widget=forms.RadioSelect,
+    )
     terms = forms.CharField(label=_("Terms of use"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     allowed_purposes = PurposesField(label=_("Allowed purposes (one per line)"), required=False)
     default_duration_days = forms.IntegerField(
