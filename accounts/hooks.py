@@ -13,6 +13,9 @@ organization_changed: list[Callable] = []
 # unlinks what higher layers keep about the person.
 user_deleted: list[Callable] = []
 
+# {token id: API calls in the last 30 days} for the given tokens (the metrics app answers; None = no figures).
+token_usage: Callable | None = None
+
 # What higher layers hold about a user, for the GDPR data export: key → callable(user) returning JSON
 # values (no secrets). Registered in their AppConfig.ready().
 user_data_exporters: dict[str, Callable] = {}

@@ -233,8 +233,14 @@ def api_tokens(request):
             expires_at=form.cleaned_data["expires_at"],
         )
         form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
-    return render(request, "accounts/api_tokens.html", {"form": form, "tokens": tokens, "secret": secret})
+    tokens = list(ApiToken.objects.filter(user=request.user, revoked_at__isnull=True))
+    from . import hooks
+
+    usage = hooks.token_usage([t.pk for t in tokens]) if hooks.token_usage and tokens else None
+    for token in tokens:
+        token.calls_30_days = usage.get(token.pk, 0) if usage is not None else None
+    context = {"form": form, "tokens": tokens, "secret": secret, "with_usage": usage is not None}
+    return render(request, "accounts/api_tokens.html", context)
 
 
 @login_required

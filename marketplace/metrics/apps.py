@@ -24,6 +24,7 @@ class MetricsConfig(AppConfig):
         if signals.user_deleted not in account_hooks.user_deleted:
             account_hooks.user_deleted.append(signals.user_deleted)
         account_hooks.user_data_exporters["usage_events"] = signals.user_events
+        account_hooks.token_usage = signals.token_usage
         if signals.run_finished not in hooks.run_finished:
             hooks.run_finished.append(signals.run_finished)
         if signals.dataset_changed not in hooks.dataset_changed:

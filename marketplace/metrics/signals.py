@@ -41,6 +41,22 @@ def user_events(user) -> list[dict]:
     ]
 
 
+def token_usage(token_ids) -> dict[int, int]:
+    """API calls per token over the last 30 days (rolled up)."""
+    from django.db.models import Sum
+
+    from .models import TokenDay
+    from .selectors import Period
+
+    period = Period.last(30)
+    rows = (
+        TokenDay.objects.filter(token_id__in=token_ids, day__gte=period.start, day__lte=period.end)
+        .values("token_id")
+        .annotate(n=Sum("count"))
+    )
+    return {row["token_id"]: row["n"] for row in rows}
+
+
 def run_finished(*, kind, organization_id, status, items) -> None:
     recorder.record(
         EventKind.HARVEST_RUN if kind == "harvest" else EventKind.QUALITY_RUN,

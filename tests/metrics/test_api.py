@@ -152,3 +152,13 @@ def test_token_usage_per_endpoint_group(api_client, consumer, token_for, publish
             "groups": {"datasets": 2, "themes": 1},
         }
     ]
+
+
+def test_the_tokens_page_shows_each_tokens_calls(client_for, consumer, token_for, api_client, published_dataset):
+    secret = token_for(consumer)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    api_client.get("/api/v1/datasets/")
+    api_client.get("/api/v1/themes/")
+    rollups.rollup(days=[timezone.localdate()])
+    page = client_for(consumer).get("/accounts/tokens/").content.decode()
+    assert 'data-testid="token-calls">2<' in page
