@@ -154,7 +154,7 @@ def test_token_usage_per_endpoint_group(api_client, consumer, token_for, publish
     ]
 
 
-def test_the_tokens_page_shows_each_tokens_calls(client_for, consumer, token_for, api_client, published_dataset):
+def test_the_tokens_page_shows_each_tokens_calls(client_for, consumer, token_for, api_client):
     secret = token_for(consumer)
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
     api_client.get("/api/v1/datasets/")
