@@ -297,19 +297,23 @@ def report_overhead(results: dict) -> bool:
             print(f"{name:<14}{label:>4}" + "".join(f"{ms(v):>10}" for v in figures[enabled]))
         diff = [figures[True][i] - figures[False][i] for i in range(4)]
         print(f"{name:<14}{'Δ':>4}" + "".join(f"{ms(v):>10}" for v in diff))
-        passed = diff[0] <= TARGET_OVERHEAD_MS / 1000
+        # Each on/off pair ran back to back: its difference cancels what other processes did meanwhile.
+        pairs = list(zip(data["samples"][True], data["samples"][False], strict=True))
+        paired_wall = statistics.median(on[0] - off[0] for on, off in pairs)
+        paired_cpu = statistics.median(on[1] - off[1] for on, off in pairs)
+        passed = paired_wall <= TARGET_OVERHEAD_MS / 1000
         ok &= passed
         print(
-            f"  {name}: {len(data['samples'][True])} pairs; events recorded {data['recorded']:,} of "
-            f"{data['expected']:,} metered requests; overhead {diff[0] * 1000:+.3f} ms wall, "
-            f"{diff[2] * 1000:+.3f} ms CPU (median) — target ≤ {TARGET_OVERHEAD_MS:g} ms: {verdict(passed)}"
+            f"  {name}: {len(pairs)} pairs; events recorded {data['recorded']:,} of {data['expected']:,} "
+            f"metered requests; overhead (median of the pairs' differences) {paired_wall * 1000:+.3f} ms "
+            f"wall, {paired_cpu * 1000:+.3f} ms CPU — target ≤ {TARGET_OVERHEAD_MS:g} ms: {verdict(passed)}"
         )
     wall, cpu = results["record"]
     print(f"record() alone: {wall * 1e6:.1f} µs per call wall, {cpu * 1e6:.1f} µs CPU (buffered)")
     median, p95 = results["batch"]
     print(
-        f"writing 1,000 buffered events (one flusher batch): {median * 1000:.1f} ms median, "
-        f"{p95 * 1000:.1f} ms p95"
+        f"writing 1,000 buffered events (one flusher batch, in the flusher thread, off the request): "
+        f"{median * 1000:.1f} ms median, {p95 * 1000:.1f} ms p95 — {median * 1000:.0f} µs per event"
     )
     return ok
 
