@@ -150,7 +150,12 @@ def _links(scope: str, user):
     organization_slugs = None
 
     def dataset(row):
-        return reverse("catalog:dataset_detail", args=[row["slug"]]) if row.get("slug") else None
+        # A publisher's top datasets lead to their usage; a programme's to the dataset pages.
+        if not row.get("slug"):
+            return None
+        return reverse(
+            "metrics:dataset" if scope == "publishers" else "catalog:dataset_detail", args=[row["slug"]]
+        )
 
     def publisher(row):
         nonlocal organization_slugs

@@ -91,7 +91,7 @@ def test_programme_page_shows_the_recorded_counts(client_for, coordinator, progr
     html = response.content.decode()
     assert '<div class="fs-3 fw-semibold" data-value>7</div>' in html
     assert 'data-chart="usage"' in html and "<polyline" in html and "<rect" in html
-    assert "Rotterdam traffic flow" in html  # top datasets
+    assert '<a href="/datasets/rotterdam-traffic-flow/">Rotterdam traffic flow</a>' in html  # top datasets
     assert "Figures up to" in html
     publishers = next(t for t in response.context["listed"] if t["name"] == "publishers")
     assert [cell["value"] for cell in publishers["rows"][0][:4]] == ["Rotterdam", 1, 7, 2]
@@ -122,6 +122,9 @@ def test_publisher_page_lists_consumers_and_channels(client_for, member, publish
     assert figures_of(response)["views"] == 7
     listed = {table["name"]: table for table in response.context["listed"]}
     assert [cell["value"] for cell in listed["consumers"]["rows"][0][:4]] == ["Turku", 7, 2, 3]
+    assert (
+        listed["top_datasets"]["rows"][0][0]["url"] == "/dashboard/metrics/datasets/rotterdam-traffic-flow/"
+    )
     channels = {(row[0]["value"], row[1]["value"]): row[2]["value"] for row in listed["channels"]["rows"]}
     assert channels == {("API call", "datasets"): 3, ("download", "session"): 2}
 
