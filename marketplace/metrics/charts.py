@@ -173,11 +173,11 @@ def score_chart(points: list[tuple[datetime.date, float | None]], label: str, *,
 def bar_chart(
     items: list[tuple[str, float]],
     *,
-    width: int = 340,
+    width: int = 360,
     bar: int = 24,
     gap: int = 10,
     label_width: int = 100,
-    value_width: int = 96,
+    value_width: int = 120,
     notes: list[str] | None = None,
 ) -> dict:
     """Horizontal bars: [(label, value)], the longest bar the largest value. `notes` (one per bar)
@@ -216,5 +216,5 @@ def bar_chart(
 def funnel_chart(table) -> dict:
     """The request funnel (viewed → requested → approved → subscribed) from its `Table`."""
     items = [(row["step"], row["count"]) for row in table.rows]
-    notes = [f"{row['rate']} %" if row.get("rate") is not None else "" for row in table.rows]
+    notes = [f"{_fmt(row['rate'])} %" if row.get("rate") is not None else "" for row in table.rows]
     return bar_chart(items, notes=notes)

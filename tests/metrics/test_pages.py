@@ -392,3 +392,14 @@ def test_score_chart_skips_missing_scores():
     assert chart["has_data"] and len(chart["lines"][0]["dots"]) == 1
     assert chart["lines"][0]["dots"][0]["y"] == (chart["top"] + chart["bottom"]) / 2
     assert charts.score_chart([], "Q", top=405)["has_data"] is False
+
+
+def test_funnel_chart_notes_the_share_of_views():
+    from marketplace.metrics import selectors
+
+    chart = charts.funnel_chart(selectors.funnel({EventKind.VIEW: 200, EventKind.REQUEST_CREATED: 3}))
+    assert [bar["note"] for bar in chart["bars"]] == ["100 %", "1.5 %", "0 %", "0 %"]
+    assert [bar["value"] for bar in chart["bars"]] == [200, 3, 0, 0]
+    assert chart["bars"][1]["title"] == "Requested: 3 (1.5 %)"
+    nothing = charts.funnel_chart(selectors.funnel({}))
+    assert not nothing["has_data"] and [bar["note"] for bar in nothing["bars"]] == ["", "", "", ""]
