@@ -18,6 +18,7 @@ def period_dict(period, *, compare: bool) -> dict:
         "start": period.start.isoformat(),
         "end": period.end.isoformat(),
         "days": period.days,
+        "grain": period.grain,
         "monthly": period.monthly,
         "compare": compare,
         "previous": (

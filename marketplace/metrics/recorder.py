@@ -235,9 +235,11 @@ def _enqueue(row: tuple) -> None:
 
 
 def _run(state: _State) -> None:
-    while state is _state:
+    while True:
         state.wake.wait(settings.METRICS_FLUSH_SECONDS)
         state.wake.clear()
+        if state is not _state:  # reset (a fork, a test's end): this thread is done
+            return
         try:
             _flush(state)
         except Exception:  # noqa: BLE001 — keep the thread alive whatever happens

@@ -18,7 +18,8 @@ from .models import ConsumerDay, Grain, ObjectCount, OrganizationDay, RollupStat
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 3 * 366
-DAILY_UP_TO = 62  # longer ranges are charted per month
+DAILY_UP_TO = 62  # longer ranges are charted per week (ISO weeks, from Monday) …
+WEEKLY_UP_TO = 26 * 7  # … and longer ones per month
 ZERO_SEARCH_MIN_VISITORS = 2  # a query shown to coordinators was typed by at least this many visitors
 TOP = 10
 
@@ -32,6 +33,15 @@ FIGURES = [
     ("approved", _("Approved"), (EventKind.REQUEST_APPROVED,)),
     ("subscriptions", _("Subscriptions started"), (EventKind.SUBSCRIPTION_STARTED,)),
 ]
+GRAIN_LABELS = {"day": _("Day"), "week": _("Week from"), "month": _("Month")}
+CONSUMER_LABELS = {
+    EventKind.VIEW: _("Views"),
+    EventKind.DOWNLOAD: _("Downloads"),
+    EventKind.API_CALL: _("API calls"),
+    EventKind.REQUEST_CREATED: _("Access requests"),
+    EventKind.AGREEMENT: _("Agreements"),
+    EventKind.SUBSCRIPTION_STARTED: _("Subscriptions started"),
+}
 CHARTED = ["publications", "views", "downloads", "api_calls"]
 FUNNEL = [
     ("views", _("Viewed"), EventKind.VIEW),
@@ -86,14 +96,26 @@ class Period:
 
     @property
     def monthly(self) -> bool:
-        return self.days > DAILY_UP_TO
+        return self.days > WEEKLY_UP_TO
+
+    @property
+    def grain(self) -> str:
+        """How the series are bucketed: "day", "week" or "month"."""
+        return "month" if self.monthly else "week" if self.days > DAILY_UP_TO else "day"
 
     def bucket(self, day: datetime.date) -> datetime.date:
-        return day.replace(day=1) if self.monthly else day
+        grain = self.grain
+        if grain == "week":
+            return day - datetime.timedelta(days=day.weekday())
+        return day.replace(day=1) if grain == "month" else day
 
     def buckets(self) -> list[datetime.date]:
-        if not self.monthly:
+        grain = self.grain
+        if grain == "day":
             return [self.start + datetime.timedelta(days=i) for i in range(self.days)]
+        if grain == "week":
+            first = self.bucket(self.start)
+            return [first + datetime.timedelta(weeks=i) for i in range((self.end - first).days // 7 + 1)]
         return _months_between(self.start, self.end)
 
     def full_months(self) -> list[datetime.date]:
@@ -218,7 +240,7 @@ def series(rows, period: Period, keys=CHARTED) -> dict:
         key = kinds.get(kind)
         if key and period.start <= day <= period.end:
             values[key][position[period.bucket(day)]] += count
-    return {"buckets": buckets, "monthly": period.monthly, **values}
+    return {"buckets": buckets, "monthly": period.monthly, "grain": period.grain, **values}
 
 
 def funnel(totals: dict[str, int]) -> Table:
@@ -382,7 +404,7 @@ def series_table(chart: dict) -> Table:
     table = Table(
         "over_time",
         _("Over time"),
-        [("period", _("Month") if chart["monthly"] else _("Day"))]
+        [("period", GRAIN_LABELS[chart.get("grain", "day")])]
         + [(key, label) for key, label, _kinds in FIGURES if key in CHARTED],
     )
     for i, bucket in enumerate(chart["buckets"]):
@@ -421,7 +443,7 @@ def consumers_table(publishers, period: Period) -> Table:
         "consumers",
         _("Consumer organisations"),
         [("organization", _("Organisation")), ("slug", _("URL name"))]
-        + [(str(kind), EventKind(kind).label) for kind in kinds],
+        + [(str(kind), CONSUMER_LABELS[kind]) for kind in kinds],
     )
     rows = (
         _scoped(
@@ -580,8 +602,10 @@ def dataset_usage(dataset, period: Period, *, compare: bool = True) -> dict:
             "change": None,
         }
     )
-    chart = series(as_org_rows, period, keys=["views", "downloads", "api_calls"])
+    keys = ["views", "downloads", "api_calls"]
+    chart = series(as_org_rows, period, keys=keys)
     chart["publications"] = [0] * len(chart["buckets"])
+    previous_chart = series(as_org_rows, period.previous, keys=keys) if compare else None
     over_time = series_table(chart)
     for row in over_time.rows:
         row.pop("publications", None)
@@ -592,7 +616,7 @@ def dataset_usage(dataset, period: Period, *, compare: bool = True) -> dict:
         "compare": compare,
         "figures": values,
         "chart": chart,
-        "previous_chart": None,
+        "previous_chart": previous_chart,
         "rolled_up_at": rolled_up_at(),
         "tables": {table.name: table for table in tables},
     }

@@ -94,11 +94,7 @@ def _dashboard(scope: str, subject, period: Period, compare: bool, user) -> dict
         return selectors.programme_dashboard(subject, period, compare=compare, user=user)
     if scope == "publishers":
         return selectors.organization_dashboard(subject, period, compare=compare, user=user)
-    data = selectors.dataset_usage(subject, period, compare=compare)
-    if compare and data.get("previous_chart") is None:
-        # The dataset selector charts one period: the previous one is its own (small) read.
-        data["previous_chart"] = selectors.dataset_usage(subject, period.previous, compare=False)["chart"]
-    return data
+    return selectors.dataset_usage(subject, period, compare=compare)
 
 
 def _title(scope: str, subject) -> str:

@@ -10,7 +10,11 @@ class PeriodSerializer(serializers.Serializer):
     days = serializers.IntegerField()
     previous_start = serializers.DateField(source="previous.start")
     previous_end = serializers.DateField(source="previous.end")
-    monthly = serializers.BooleanField(help_text="Series are per month (ranges over 62 days), else per day.")
+    grain = serializers.ChoiceField(
+        choices=["day", "week", "month"],
+        help_text="Series buckets: per day up to 62 days, per week (from Monday) up to 182, else per month.",
+    )
+    monthly = serializers.BooleanField(help_text="Series are per month (true when grain is month).")
 
 
 class FigureSerializer(serializers.Serializer):
