@@ -82,6 +82,27 @@ class ConsumerDay(models.Model):
         return f"{self.day} {self.kind} {self.consumer_id} → {self.publisher_id}: {self.count}"
 
 
+class ConsumerMonth(models.Model):
+    """Per month and publisher: the organisations that used its data (viewed, downloaded, called,
+    requested, agreed or subscribed; the publisher itself excluded) — "active consumer organisations"
+    over a year reads twelve small sets instead of every ConsumerDay row."""
+
+    month = models.DateField(help_text="The first day of the month.")
+    publisher_id = models.PositiveIntegerField()
+    consumer_id = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "publisher_id", "consumer_id"], name="metrics_consmonth_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["publisher_id", "month"], name="metrics_consmonth_pub")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.consumer_id} → {self.publisher_id}"
+
+
 class Grain(models.TextChoices):
     DAY = "D", "day"
     MONTH = "M", "month"
@@ -130,7 +151,9 @@ class SearchDay(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["day", "query", "zero"], name="metrics_searchday_unique")
         ]
-        indexes = [models.Index(fields=["zero", "day"], name="metrics_searchday_zero")]
+        # Partial: SQLite compares a boolean column bare (`WHERE "zero"`), which a (zero, day) index
+        # would not serve.
+        indexes = [models.Index(fields=["day"], condition=models.Q(zero=True), name="metrics_searchday_zero")]
 
     def __str__(self) -> str:
         return f"{self.day} “{self.query}”: {self.count}"

@@ -11,15 +11,26 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.db.models import BooleanField as BooleanOutput
-from django.db.models import Case, Count, Max, Q, Sum, Value, When
+from django.db.models import Case, Count, F, Max, Q, Sum, Value, When
 from django.utils import timezone
 
 from . import recorder
-from .choices import DECISION_KINDS, EventKind
-from .models import ConsumerDay, Event, Grain, ObjectCount, OrganizationDay, RollupState, SearchDay, TokenDay
+from .choices import DECISION_KINDS, USE_KINDS, EventKind
+from .models import (
+    ConsumerDay,
+    ConsumerMonth,
+    Event,
+    Grain,
+    ObjectCount,
+    OrganizationDay,
+    RollupState,
+    SearchDay,
+    TokenDay,
+)
 
 logger = logging.getLogger(__name__)
 BATCH = 5000
+CHUNK_DAYS = 31  # days recomputed per transaction (and per grouped query)
 # Distinct visitors; events without one (a publication, a run) are nobody's visit.
 VISITORS = Count("visitor", distinct=True, filter=~Q(visitor=""))
 DECISION_SAMPLES = 2000  # per publisher and day: far above what people decide in a day
@@ -29,43 +40,45 @@ def _month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
-def rollup_day(day: datetime.date) -> int:
-    """Recompute one day's rollups from its events; the number of events it covered."""
-    events = Event.objects.filter(day=day).order_by()
+def rollup_days(days: list[datetime.date]) -> int:
+    """Recompute some days' rollups from their events, a query per table for all of them; the number
+    of events covered. (A day at a time would spend most of a backfill in per-query overhead.)"""
+    days = sorted(set(days))
+    events = Event.objects.filter(day__in=days).order_by()
     with transaction.atomic():
         for model in (OrganizationDay, ConsumerDay, SearchDay, TokenDay):
-            model.objects.filter(day=day).delete()
-        ObjectCount.objects.filter(grain=Grain.DAY, day=day).delete()
+            model.objects.filter(day__in=days).delete()
+        ObjectCount.objects.filter(grain=Grain.DAY, day__in=days).delete()
 
         samples: dict[tuple, list] = {}
         decisions = events.filter(kind__in=DECISION_KINDS, value__isnull=False)
-        for kind, publisher, value in decisions.values_list("kind", "publisher_id", "value"):
-            bucket = samples.setdefault((kind, publisher), [])
+        for day, kind, publisher, value in decisions.values_list("day", "kind", "publisher_id", "value"):
+            bucket = samples.setdefault((day, kind, publisher), [])
             if len(bucket) < DECISION_SAMPLES:
                 bucket.append(round(value, 1))
         total = 0
         org_rows = []
-        for row in events.values("kind", "publisher_id").annotate(
+        for row in events.values("day", "kind", "publisher_id").annotate(
             n=Count("id"), v=VISITORS, s=Sum("value")
         ):
             total += row["n"]
             org_rows.append(
                 OrganizationDay(
-                    day=day,
+                    day=row["day"],
                     kind=row["kind"],
                     publisher_id=row["publisher_id"],
                     count=row["n"],
                     visitors=row["v"],
                     value_sum=row["s"] or 0,
-                    values=samples.get((row["kind"], row["publisher_id"]), []),
+                    values=samples.get((row["day"], row["kind"], row["publisher_id"]), []),
                 )
             )
         OrganizationDay.objects.bulk_create(org_rows, batch_size=BATCH)
 
         ConsumerDay.objects.bulk_create(
             (
-                ConsumerDay(day=day, count=row.pop("n"), **row)
-                for row in events.values("kind", "publisher_id", "consumer_id", "channel").annotate(
+                ConsumerDay(count=row.pop("n"), **row)
+                for row in events.values("day", "kind", "publisher_id", "consumer_id", "channel").annotate(
                     n=Count("id")
                 )
             ),
@@ -75,7 +88,7 @@ def rollup_day(day: datetime.date) -> int:
             (
                 ObjectCount(
                     grain=Grain.DAY,
-                    day=day,
+                    day=row["day"],
                     kind=row["kind"],
                     object_type=row["object_type"],
                     object_id=row["object_id"],
@@ -85,7 +98,7 @@ def rollup_day(day: datetime.date) -> int:
                 )
                 for row in events.exclude(object_id=0)
                 .exclude(object_type="")
-                .values("kind", "object_type", "object_id")
+                .values("day", "kind", "object_type", "object_id")
                 .annotate(n=Count("id"), v=VISITORS, p=Max("publisher_id"))
             ),
             batch_size=BATCH,
@@ -93,20 +106,22 @@ def rollup_day(day: datetime.date) -> int:
         zero = Case(When(results=0, then=Value(True)), default=Value(False), output_field=BooleanOutput())
         SearchDay.objects.bulk_create(
             (
-                SearchDay(day=day, query=row["query"], zero=row["z"], count=row["n"], visitors=row["v"])
+                SearchDay(
+                    day=row["day"], query=row["query"], zero=row["z"], count=row["n"], visitors=row["v"]
+                )
                 for row in events.filter(kind=EventKind.SEARCH)
                 .annotate(z=zero)
-                .values("query", "z")
+                .values("day", "query", "z")
                 .annotate(n=Count("id"), v=VISITORS)
             ),
             batch_size=BATCH,
         )
         TokenDay.objects.bulk_create(
             (
-                TokenDay(day=day, token_id=row["token_id"], channel=row["channel"], count=row["n"])
+                TokenDay(day=row["day"], token_id=row["token_id"], channel=row["channel"], count=row["n"])
                 for row in events.filter(kind=EventKind.API_CALL)
                 .exclude(token_id=0)
-                .values("token_id", "channel")
+                .values("day", "token_id", "channel")
                 .annotate(n=Count("id"))
             ),
             batch_size=BATCH,
@@ -114,11 +129,26 @@ def rollup_day(day: datetime.date) -> int:
     return total
 
 
+def rollup_day(day: datetime.date) -> int:
+    """Recompute one day's rollups from its events."""
+    return rollup_days([day])
+
+
 def rollup_month(month: datetime.date) -> None:
-    """A month's per-object rows: the sum of its days' (top lists over long ranges read these)."""
+    """A month's per-object rows (the sum of its days') and its consumer organisations per publisher:
+    what the top lists and "active consumer organisations" read for whole months of a long range."""
     month = _month(month)
     end = (month + datetime.timedelta(days=32)).replace(day=1)
     days = ObjectCount.objects.filter(grain=Grain.DAY, day__gte=month, day__lt=end).order_by()
+    consumers = (
+        ConsumerDay.objects.filter(day__gte=month, day__lt=end, kind__in=USE_KINDS)
+        .exclude(consumer_id=0)
+        .exclude(publisher_id=0)
+        .exclude(consumer_id=F("publisher_id"))
+        .order_by()
+        .values_list("publisher_id", "consumer_id")
+        .distinct()
+    )
     with transaction.atomic():
         ObjectCount.objects.filter(grain=Grain.MONTH, day=month).delete()
         ObjectCount.objects.bulk_create(
@@ -139,6 +169,11 @@ def rollup_month(month: datetime.date) -> None:
             ),
             batch_size=BATCH,
         )
+        ConsumerMonth.objects.filter(month=month).delete()
+        ConsumerMonth.objects.bulk_create(
+            (ConsumerMonth(month=month, publisher_id=p, consumer_id=c) for p, c in consumers),
+            batch_size=BATCH,
+        )
 
 
 def rollup(*, days=None) -> dict:
@@ -157,7 +192,7 @@ def rollup(*, days=None) -> dict:
             today = timezone.localdate()
             days |= {today, today - datetime.timedelta(days=1)}
         days = sorted(set(days))
-        events = sum(rollup_day(day) for day in days)
+        events = sum(rollup_days(days[i : i + CHUNK_DAYS]) for i in range(0, len(days), CHUNK_DAYS))
         for month in sorted({_month(day) for day in days}):
             rollup_month(month)
         state.last_event_id = max(state.last_event_id, top)

@@ -14,7 +14,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
 from .choices import DECISION_KINDS, USE_KINDS, EventKind, ObjectType
-from .models import ConsumerDay, Grain, ObjectCount, OrganizationDay, RollupState, SearchDay
+from .models import ConsumerDay, ConsumerMonth, Grain, ObjectCount, OrganizationDay, RollupState, SearchDay
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 3 * 366
@@ -161,8 +161,19 @@ def _scoped(queryset, publishers):
 
 
 def _org_days(publishers, start, end) -> list[tuple]:
-    rows = OrganizationDay.objects.filter(day__gte=start, day__lte=end)
-    return list(_scoped(rows, publishers).values_list("day", "kind", "publisher_id", "count", "values"))
+    """(day, kind, publisher, count, decision seconds) rows; the seconds (JSON) are read only for the
+    decisions' rows — decoding them for every row was a third of a year's dashboard."""
+    rows = _scoped(OrganizationDay.objects.filter(day__gte=start, day__lte=end), publishers).order_by()
+    result = [
+        (day, kind, publisher, count, [])
+        for day, kind, publisher, count in rows.exclude(kind__in=DECISION_KINDS).values_list(
+            "day", "kind", "publisher_id", "count"
+        )
+    ]
+    result += list(
+        rows.filter(kind__in=DECISION_KINDS).values_list("day", "kind", "publisher_id", "count", "values")
+    )
+    return result
 
 
 def _sums(rows, period: Period) -> dict[str, int]:
@@ -186,10 +197,28 @@ def _median_days(rows, period: Period, publisher=None) -> float | None:
 
 
 def active_consumers(publishers, period: Period) -> int:
-    """Organisations other than the publisher that viewed, downloaded, called, requested or subscribed."""
-    rows = ConsumerDay.objects.filter(day__gte=period.start, day__lte=period.end, kind__in=USE_KINDS)
-    rows = _scoped(rows, publishers).exclude(consumer_id=0).exclude(consumer_id=F("publisher_id"))
-    return rows.order_by().values("consumer_id").distinct().count()
+    """Organisations other than the publisher that viewed, downloaded, called, requested or subscribed:
+    whole months from the monthly sets, the days before and after them from the daily rows."""
+    months = period.full_months()
+
+    def days(start, end):
+        rows = ConsumerDay.objects.filter(day__gte=start, day__lte=end, kind__in=USE_KINDS)
+        rows = _scoped(rows, publishers).exclude(consumer_id=0).exclude(publisher_id=0)
+        return rows.exclude(consumer_id=F("publisher_id")).order_by().values_list("consumer_id", flat=True)
+
+    if not months:
+        return days(period.start, period.end).distinct().count()
+    first, after = months[0], _next_month(months[-1])
+    parts = [
+        _scoped(ConsumerMonth.objects.filter(month__gte=first, month__lt=after), publishers)
+        .order_by()
+        .values_list("consumer_id", flat=True)
+    ]
+    if period.start < first:
+        parts.append(days(period.start, first - datetime.timedelta(days=1)))
+    if after <= period.end:
+        parts.append(days(after, period.end))
+    return parts[0].union(*parts[1:]).count() if len(parts) > 1 else parts[0].distinct().count()
 
 
 def _change(now, before) -> float | None:

@@ -139,3 +139,35 @@ def test_runs_are_counted_per_publisher(publisher_org, admin_user):
     data = selectors.programme_dashboard(programme, Period(today, today), user=admin_user)
     row = data["tables"]["publishers"].rows[0]
     assert (row["harvest_runs"], row["quality_runs"]) == (1, 2)
+
+
+def test_active_consumers_over_months_and_edges_equal_the_events(publisher_org, other_org):
+    from tests.factories import OrganizationFactory
+
+    consumers = [OrganizationFactory(slug=f"consumer-{n}") for n in range(4)]
+    spread = {
+        consumers[0]: [datetime.date(2026, 1, 5)],  # a whole month inside the ranges below
+        consumers[1]: [datetime.date(2026, 3, 9)],  # an edge day
+        consumers[2]: [datetime.date(2026, 2, 27), datetime.date(2026, 1, 2)],
+        consumers[3]: [datetime.date(2025, 12, 30)],  # before every range
+        publisher_org: [datetime.date(2026, 1, 10)],  # the publisher's own use never counts
+    }
+    days = set()
+    for consumer, when in spread.items():
+        for day in when:
+            days.add(day)
+            record(EventKind.VIEW, at=at(day), object_type="dataset", object_id=7,
+                   publisher_id=publisher_org.pk, consumer_id=consumer.pk)  # fmt: skip
+    # Another publisher's consumer is not this one's.
+    record(EventKind.VIEW, at=at(datetime.date(2026, 1, 5)), object_type="dataset", object_id=8,
+           publisher_id=other_org.pk, consumer_id=consumers[3].pk)  # fmt: skip
+    rollups.rollup(days=days)
+    for start, end, expected in (
+        (datetime.date(2026, 1, 1), datetime.date(2026, 3, 10), 3),  # Jan + Feb whole, 1–10 March
+        (datetime.date(2026, 1, 3), datetime.date(2026, 3, 10), 3),  # no whole January
+        (datetime.date(2026, 1, 1), datetime.date(2026, 1, 31), 2),
+        (datetime.date(2026, 2, 1), datetime.date(2026, 3, 8), 1),
+        (datetime.date(2025, 12, 1), datetime.date(2026, 3, 31), 4),
+    ):
+        period = Period(start, end)
+        assert selectors.active_consumers([publisher_org.pk], period) == expected, period
