@@ -274,7 +274,9 @@ def series(rows, period: Period, keys=CHARTED) -> dict:
 
 def funnel(totals: dict[str, int]) -> Table:
     table = Table(
-        "funnel", _("Request funnel"), [("step", _("Step")), ("count", _("Count")), ("rate", _("% of views"))]
+        "funnel",
+        _("Request funnel"),
+        [("step", _("Step")), ("count", _("Count")), ("rate", _("Share of views, %"))],
     )
     views = totals.get(EventKind.VIEW, 0)
     for _key, label, kind in FUNNEL:
