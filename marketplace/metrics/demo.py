@@ -234,8 +234,48 @@ def _after_commit(*, days: set, dataset_ids: list[int], since) -> None:
         logger.info(
             "metrics demo: %d days rolled up in %.2f s", result["days"], time.perf_counter() - started
         )
+        _quality_history()
     except Exception:  # noqa: BLE001 — the demo is loaded; its usage figures are a nicety
         logger.exception("metrics demo: could not roll up the synthetic year")
+
+
+def _quality_history(weeks: int = 52) -> int:
+    """A year of weekly quality scores behind each subject's latest real one (the demo's quality run
+    scores today only), rising towards it as metadata improved: the dashboards' quality trend. Only
+    missing weeks are written (a real snapshot is never replaced), so loading twice changes nothing."""
+    from catalog.quality.models import QualitySnapshot
+
+    latest: dict[str, QualitySnapshot] = {}
+    for snapshot in QualitySnapshot.objects.exclude(score=None).order_by("subject_key", "date"):
+        latest[snapshot.subject_key] = snapshot
+    rng = random.Random(SEED)
+    created = []
+    for key, snapshot in sorted(latest.items()):
+        taken = set(QualitySnapshot.objects.filter(subject_key=key).values_list("date", flat=True))
+        for week in range(1, weeks + 1):
+            day = snapshot.date - datetime.timedelta(weeks=week)
+            if day in taken:
+                continue
+            share = 1 - 0.18 * week / weeks + rng.uniform(-0.015, 0.015)  # ~18 % lower a year ago
+            created.append(
+                QualitySnapshot(
+                    kind=snapshot.kind,
+                    organization_id=snapshot.organization_id,
+                    programme_id=snapshot.programme_id,
+                    subject_key=key,
+                    date=day,
+                    datasets=snapshot.datasets,
+                    score=round(min(snapshot.score * share, snapshot.score), 1),
+                    band=snapshot.band,
+                    bands=snapshot.bands,
+                    dimensions=snapshot.dimensions,
+                    indicators=snapshot.indicators,
+                    links_broken=snapshot.links_broken,
+                    overdue=snapshot.overdue,
+                )
+            )
+    QualitySnapshot.objects.bulk_create(created, batch_size=1000)
+    return len(created)
 
 
 def _visitor(*parts) -> str:

@@ -58,6 +58,10 @@ def test_the_programme_dashboard_shows_a_year_of_use(loaded):
     early = sum(r.count for r in views if (r.day - first).days < 90)
     late = sum(r.count for r in views if (last - r.day).days < 90)
     assert late > 1.4 * early
+    # A year of weekly quality scores behind the demo's one quality run, rising to today's.
+    scores = [score for _day, score in data["quality_points"]]
+    assert len(scores) >= 50
+    assert scores[0] < scores[-1]
 
 
 def test_loading_twice_keeps_the_same_events(loaded, django_capture_on_commit_callbacks):
@@ -78,6 +82,7 @@ def test_loading_twice_keeps_the_same_events(loaded, django_capture_on_commit_ca
     }
     assert added in ({}, {EventKind.QUALITY_RUN: 1})
     assert sum(OrganizationDay.objects.values_list("count", flat=True)) == Event.objects.count()
+    assert demo._quality_history() == 0  # the weeks are there already: nothing is written twice
 
 
 def test_synthetic_events_carry_the_marker_no_addresses_and_decision_times(loaded):
