@@ -160,20 +160,45 @@ def _scoped(queryset, publishers):
     return queryset if publishers is None else queryset.filter(publisher_id__in=publishers)
 
 
-def _org_days(publishers, start, end) -> list[tuple]:
-    """(day, kind, publisher, count, decision seconds) rows; the seconds (JSON) are read only for the
-    decisions' rows — decoding them for every row was a third of a year's dashboard."""
-    rows = _scoped(OrganizationDay.objects.filter(day__gte=start, day__lte=end), publishers).order_by()
-    result = [
-        (day, kind, publisher, count, [])
-        for day, kind, publisher, count in rows.exclude(kind__in=DECISION_KINDS).values_list(
-            "day", "kind", "publisher_id", "count"
-        )
-    ]
-    result += list(
-        rows.filter(kind__in=DECISION_KINDS).values_list("day", "kind", "publisher_id", "count", "values")
+def _org_rows(publishers, period: Period, *, compare: bool) -> list[tuple]:
+    """The rows the figures, per-publisher table and medians read, as (day, kind, publisher, count,
+    decision seconds) tuples: totals per kind and publisher summed in SQL (one row per period, dated
+    its first day), plus the decision rows with their seconds (count 0: already in the totals)."""
+    periods = [period, period.previous] if compare else [period]
+    rows = []
+    for part in periods:
+        totals = _scoped(OrganizationDay.objects.filter(day__gte=part.start, day__lte=part.end), publishers)
+        rows += [
+            (part.start, kind, publisher, n, [])
+            for kind, publisher, n in totals.order_by()
+            .values("kind", "publisher_id")
+            .annotate(n=Sum("count"))
+            .values_list("kind", "publisher_id", "n")
+        ]
+    decisions = OrganizationDay.objects.filter(
+        day__gte=periods[-1].start, day__lte=period.end, kind__in=DECISION_KINDS
     )
-    return result
+    rows += [
+        (day, kind, publisher, 0, values)
+        for day, kind, publisher, values in _scoped(decisions, publishers)
+        .order_by()
+        .values_list("day", "kind", "publisher_id", "values")
+    ]
+    return rows
+
+
+def _chart_rows(publishers, start, end, keys=CHARTED) -> list[tuple]:
+    """(day, kind, 0, count, []) per day and charted kind, summed over the publishers in SQL."""
+    kinds = [kind for key, _label, ks in FIGURES if key in keys for kind in ks]
+    days = OrganizationDay.objects.filter(day__gte=start, day__lte=end, kind__in=kinds)
+    return [
+        (day, kind, 0, n, [])
+        for day, kind, n in _scoped(days, publishers)
+        .order_by()
+        .values("day", "kind")
+        .annotate(n=Sum("count"))
+        .values_list("day", "kind", "n")
+    ]
 
 
 def _sums(rows, period: Period) -> dict[str, int]:
@@ -321,18 +346,12 @@ def top_datasets(publishers, period: Period, *, user, limit: int = TOP) -> Table
          ("visitors", _("Unique visitors")), ("downloads", _("Downloads")), ("api_calls", _("API calls"))],
     )  # fmt: skip
     top = list(object_counts(publishers, period, EventKind.VIEW).order_by("-n", "object_id")[:limit])
-    downloads = list(
-        object_counts(publishers, period, EventKind.DOWNLOAD).order_by("-n", "object_id")[:limit]
-    )
-    ids = list(dict.fromkeys([row["object_id"] for row in top] + [row["object_id"] for row in downloads]))[
-        :limit
-    ]
-    counts = {
-        kind: {
+    ids = [row["object_id"] for row in top]
+    counts = {EventKind.VIEW: {row["object_id"]: (row["n"], row["v"]) for row in top}}
+    for kind in (EventKind.DOWNLOAD, EventKind.API_CALL):
+        counts[kind] = {
             row["object_id"]: (row["n"], row["v"]) for row in object_counts(publishers, period, kind, ids=ids)
         }
-        for kind in (EventKind.VIEW, EventKind.DOWNLOAD, EventKind.API_CALL)
-    }
     visible = {
         d.pk: d for d in Dataset.objects.visible_to(user).filter(pk__in=ids).only("pk", "slug", "title")
     }
@@ -538,10 +557,11 @@ def rolled_up_at():
 
 def _dashboard(publishers, organizations, period, *, compare, user, quality_key):
     start = period.previous.start if compare else period.start
-    rows = _org_days(publishers, start, period.end)
+    rows = _org_rows(publishers, period, compare=compare)
     values = figures(rows, publishers, period, compare=compare)
-    chart = series(rows, period)
-    previous_chart = series(rows, period.previous) if compare else None
+    chart_rows = _chart_rows(publishers, start, period.end)
+    chart = series(chart_rows, period)
+    previous_chart = series(chart_rows, period.previous) if compare else None
     totals = _sums(rows, period)
     trend = quality_trend(quality_key, period) if quality_key else []
     tables = [
