@@ -11,6 +11,11 @@ urlpatterns = [
     path("datasets/", views.dataset_list, name="dataset_list"),
     path("datasets/<slug:slug>/", views.dataset_detail, name="dataset_detail"),
     path("datasets/<slug:slug>/files/<int:pk>/", views.distribution_download, name="distribution_download"),
+    path(
+        "datasets/<slug:slug>/links/<int:pk>/<str:kind>/",
+        views.distribution_link,
+        name="distribution_link",
+    ),
     path("dashboard/", views.workspace, name="workspace"),
     path("dashboard/datasets/new/", views.dataset_create, name="dataset_create"),
     path("dashboard/datasets/<slug:slug>/edit/", views.dataset_edit, name="dataset_edit"),

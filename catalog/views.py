@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -196,6 +196,29 @@ def distribution_download(request, slug, pk):
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# How a followed link is counted: the download URL as a download, the access URL as an access.
+LINK_CHANNELS = {"download": "link", "access": "access link"}
+
+
+def distribution_link(request, slug, pk, kind):
+    """Follow a distribution's download or access URL (CKAN counts these "resource clicks"): the use
+    is counted for the publisher's figures, then the browser goes on to the URL. 404 where the page
+    would not show the link: a dataset the user may not see, data they may not get, no such URL."""
+    if kind not in LINK_CHANNELS:
+        raise Http404
+    dataset = get_object_or_404(Dataset.objects.visible_to(request.user), slug=slug)
+    distribution = get_object_or_404(Distribution, dataset=dataset, pk=pk)
+    if not hooks.get_access().data_visible_to(request.user, dataset):
+        raise Http404
+    url = distribution.download_url if kind == "download" else distribution.access_url
+    if not url or not url.lower().startswith(("http://", "https://")):
+        raise Http404
+    hooks.notify_usage(request, "download", dataset, channel=LINK_CHANNELS[kind])
+    response = HttpResponseRedirect(url)
+    response["Referrer-Policy"] = "no-referrer"
     return response
 
 

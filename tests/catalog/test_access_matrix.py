@@ -45,6 +45,12 @@ MATRIX = [
     ("catalog:dataset_list", "get", ALL_OK),
     ("catalog:dataset_detail", "get", SEES_DRAFT),
     ("catalog:distribution_download", "get", SEES_DRAFT),
+    # Following a link distribution's URL: a redirect for those who see the draft.
+    (
+        "catalog:distribution_link",
+        "get",
+        {role: REDIRECT if status == OK else status for role, status in SEES_DRAFT.items()},
+    ),
     ("catalog:workspace", "get", LOGIN_THEN_OK),
     ("dcat:catalog_root", "get", dict.fromkeys(ROLES, 303)),
     ("dcat:catalog", "get", ALL_OK),
@@ -108,6 +114,9 @@ def test_the_matrix_covers_every_url_pattern():
 @pytest.fixture
 def world(draft_dataset, editor, member, org_admin, publisher_org):
     distribution = draft_dataset.distributions.get()
+    from tests.factories import DistributionFactory
+
+    link = DistributionFactory(dataset=draft_dataset, title="Noise API")
     token, _secret = api_token_create(user=editor, name="matrix")
     invitation = Invitation.objects.create(
         organization=publisher_org,
@@ -125,6 +134,7 @@ def world(draft_dataset, editor, member, org_admin, publisher_org):
         "dcat:catalog": {"fmt": "ttl"},
         "dcat:dataset": {"slug": draft_dataset.slug, "fmt": "ttl"},
         "catalog:distribution_download": {"slug": draft_dataset.slug, "pk": distribution.pk},
+        "catalog:distribution_link": {"slug": draft_dataset.slug, "pk": link.pk, "kind": "access"},
         "catalog:dataset_edit": {"slug": draft_dataset.slug},
         "catalog:dataset_status": {"slug": draft_dataset.slug},
         "catalog:distribution_create": {"slug": draft_dataset.slug},

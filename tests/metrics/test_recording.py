@@ -209,3 +209,48 @@ def test_the_flusher_thread_writes_in_the_background(settings):
         time.sleep(0.05)
     assert list(Event.objects.values_list("query", flat=True)) == ["written by the thread"]
     assert recorder.pending() == 0
+
+
+def test_following_a_distribution_link_counts_and_redirects(client, published_dataset):
+    distribution = published_dataset.distributions.get()
+    url = reverse("catalog:distribution_link", args=[published_dataset.slug, distribution.pk, "access"])
+    page = client.get(published_dataset.get_absolute_url(), **BROWSER).content.decode()
+    assert f'href="{url}"' in page
+    response = client.get(url, **BROWSER)
+    assert response.status_code == 302
+    assert response["Location"] == distribution.access_url
+    event = Event.objects.get(kind=EventKind.DOWNLOAD)
+    assert (event.object_id, event.channel) == (published_dataset.pk, "access link")
+
+
+def test_links_the_page_would_not_show_are_404(client, published_dataset, draft_dataset):
+    distribution = published_dataset.distributions.get()
+
+    for args in (
+        [published_dataset.slug, distribution.pk, "nowhere"],
+        [published_dataset.slug, 999_999, "access"],
+        [draft_dataset.slug, distribution.pk, "access"],
+    ):
+        assert client.get(reverse("catalog:distribution_link", args=args), **BROWSER).status_code == 404
+    if not distribution.download_url:
+        url = reverse("catalog:distribution_link", args=[published_dataset.slug, distribution.pk, "download"])
+        assert client.get(url, **BROWSER).status_code == 404
+    assert not Event.objects.filter(kind=EventKind.DOWNLOAD).exists()
+
+
+def test_restricted_data_links_are_404_without_access(client_for, consumer, approval_link_dataset):
+    dataset, distribution = approval_link_dataset
+    url = reverse("catalog:distribution_link", args=[dataset.slug, distribution.pk, "access"])
+    assert client_for(consumer).get(url, **BROWSER).status_code == 404
+
+
+@pytest.fixture
+def approval_link_dataset(publisher_org, editor):
+    from marketplace.choices import PolicyKind
+    from marketplace.services import access_policy_set
+    from tests.factories import DistributionFactory, PublishedDatasetFactory
+
+    dataset = PublishedDatasetFactory(publisher=publisher_org, slug="needs-approval")
+    distribution = DistributionFactory(dataset=dataset, access_url="https://data.example.org/api")
+    access_policy_set(dataset=dataset, actor=editor, kind=PolicyKind.APPROVAL)
+    return dataset, distribution
