@@ -44,6 +44,10 @@ def data_access(context: dict, dataset: Dataset) -> bool:
     return answers[dataset.pk]
 
 
+# The vocabularies (file types, licences, themes, frequencies) are the seeded EU/CKAN lists: no owner,
+# no draft state, listed to everyone at /api/v1/licences|themes|file-types|frequencies/ — so their
+# `.objects.all()` below only validates the codes a writer sends. Everything that has an owner or a
+# state (datasets, publishers) is scoped to the caller instead (`none()` here, narrowed per request).
 class DistributionSerializer(serializers.ModelSerializer):
     dataset = serializers.SlugRelatedField(slug_field="slug", queryset=Dataset.objects.none())
     format = serializers.SlugRelatedField(

@@ -96,22 +96,18 @@ def visitor_of(request, user=None) -> str:
     """A keyed hash of the user, or of today's address and user agent for an anonymous visitor."""
     user = user if user is not None else getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        value = f"u:{user.pk}"
-    else:
-        agent = request.META.get("HTTP_USER_AGENT", "")[:300]
-        value = f"a:{timezone.localdate().isoformat()}:{_client_address(request)}:{agent}"
-    return salted_hmac("twinport.metrics.visitor", value).hexdigest()[:16]
+        return user_visitor(user)
+    agent = request.META.get("HTTP_USER_AGENT", "")[:300]
+    return _pseudonym(f"a:{timezone.localdate().isoformat()}:{_client_address(request)}:{agent}")
 
 
 def user_visitor(user) -> str:
-    return salted_hmac("twinport.metrics.visitor", f"u:{user.pk}").hexdigest()[:16] if user else ""
+    """A signed-in user's stable pseudonym ("" for nobody)."""
+    return _pseudonym(f"u:{user.pk}") if user else ""
 
 
-def organization_of(user) -> int:
-    """The id of the user's organisation (their first membership), 0 without one; cached a minute."""
-    if user is None or not user.is_authenticated:
-        return 0
-    return _organizations([user.pk])[user.pk]
+def _pseudonym(value: str) -> str:
+    return salted_hmac("twinport.metrics.visitor", value).hexdigest()[:16]
 
 
 def _organizations(user_ids) -> dict[int, int]:

@@ -129,11 +129,6 @@ def rollup_days(days: list[datetime.date]) -> int:
     return total
 
 
-def rollup_day(day: datetime.date) -> int:
-    """Recompute one day's rollups from its events."""
-    return rollup_days([day])
-
-
 def rollup_month(month: datetime.date) -> None:
     """A month's per-object rows (the sum of its days') and its consumer organisations per publisher:
     what the top lists and "active consumer organisations" read for whole months of a long range."""

@@ -14,7 +14,16 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
 from .choices import DECISION_KINDS, USE_KINDS, EventKind, ObjectType
-from .models import ConsumerDay, ConsumerMonth, Grain, ObjectCount, OrganizationDay, RollupState, SearchDay
+from .models import (
+    ConsumerDay,
+    ConsumerMonth,
+    Grain,
+    ObjectCount,
+    OrganizationDay,
+    RollupState,
+    SearchDay,
+    TokenDay,
+)
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 3 * 366
@@ -252,35 +261,41 @@ def _change(now, before) -> float | None:
     return None if before == 0 else round((now - before) / before * 100, 1)
 
 
+def _figure(key: str, label, value, previous) -> dict:
+    return {
+        "key": key,
+        "label": str(label),
+        "value": value,
+        "previous": previous,
+        "change": _change(value, previous),
+    }
+
+
+def _kind_figures(rows, period: Period, *, compare: bool, keys) -> list[dict]:
+    """The FIGURES among `keys` summed over the period (and the previous one when comparing)."""
+    now, before = _sums(rows, period), _sums(rows, period.previous) if compare else {}
+    return [
+        _figure(
+            key,
+            label,
+            sum(now.get(k, 0) for k in kinds),
+            sum(before.get(k, 0) for k in kinds) if compare else None,
+        )
+        for key, label, kinds in FIGURES
+        if key in keys
+    ]
+
+
 def figures(rows, publishers, period: Period, *, compare: bool) -> list[dict]:
     """The headline figures with the previous period's and the change in per cent."""
     previous = period.previous
-    now, before = _sums(rows, period), _sums(rows, previous) if compare else {}
-    result = []
-    for key, label, kinds in FIGURES:
-        value = sum(now.get(k, 0) for k in kinds)
-        last = sum(before.get(k, 0) for k in kinds) if compare else None
-        result.append(
-            {
-                "key": key,
-                "label": str(label),
-                "value": value,
-                "previous": last,
-                "change": _change(value, last),
-            }
-        )
+    result = _kind_figures(rows, period, compare=compare, keys={key for key, _label, _kinds in FIGURES})
     consumers = active_consumers(publishers, period)
     last = active_consumers(publishers, previous) if compare else None
-    result.append(
-        {"key": "consumers", "label": str(_("Active consumer organisations")), "value": consumers,
-         "previous": last, "change": _change(consumers, last)}
-    )  # fmt: skip
+    result.append(_figure("consumers", _("Active consumer organisations"), consumers, last))
     median = _median_days(rows, period)
     last = _median_days(rows, previous) if compare else None
-    result.append(
-        {"key": "median_decision_days", "label": str(_("Median days to decision")), "value": median,
-         "previous": last, "change": _change(median, last)}
-    )  # fmt: skip
+    result.append(_figure("median_decision_days", _("Median days to decision"), median, last))
     return result
 
 
@@ -450,16 +465,16 @@ def quality_table(points) -> Table:
     return table
 
 
-def series_table(chart: dict) -> Table:
+def series_table(chart: dict, keys=CHARTED) -> Table:
     table = Table(
         "over_time",
         _("Over time"),
         [("period", GRAIN_LABELS[chart.get("grain", "day")])]
-        + [(key, label) for key, label, _kinds in FIGURES if key in CHARTED],
+        + [(key, label) for key, label, _kinds in FIGURES if key in keys],
     )
     for i, bucket in enumerate(chart["buckets"]):
         row = {"period": bucket.strftime("%Y-%m") if chart["monthly"] else bucket.isoformat()}
-        row.update({key: chart[key][i] for key in CHARTED})
+        row.update({key: chart[key][i] for key in keys})
         table.rows.append(row)
     return table
 
@@ -547,6 +562,19 @@ def channels_table(publishers, period: Period) -> Table:
     return table
 
 
+def token_calls(token_ids, period: Period) -> dict[int, dict[str, int]]:
+    """{token id: {endpoint group: calls}} over the period (tokens without calls: {})."""
+    usage: dict[int, dict[str, int]] = {pk: {} for pk in token_ids}
+    rows = (
+        TokenDay.objects.filter(token_id__in=token_ids, day__gte=period.start, day__lte=period.end)
+        .values("token_id", "channel")
+        .annotate(n=Sum("count"))
+    )
+    for row in rows:
+        usage[row["token_id"]][row["channel"]] = row["n"]
+    return usage
+
+
 def rolled_up_at():
     state = RollupState.objects.filter(pk=1).first()
     return state.rolled_up_at if state else None
@@ -625,42 +653,19 @@ def dataset_usage(dataset, period: Period, *, compare: bool = True) -> dict:
     )
     as_org_rows = [(day, kind, pub, count, []) for day, kind, pub, count, _v in rows]
     now = _sums(as_org_rows, period)
-    before = _sums(as_org_rows, period.previous) if compare else {}
-    values = []
-    for key, label, kinds in FIGURES:
-        if key == "publications":
-            continue
-        value = sum(now.get(k, 0) for k in kinds)
-        last = sum(before.get(k, 0) for k in kinds) if compare else None
-        values.append(
-            {
-                "key": key,
-                "label": str(label),
-                "value": value,
-                "previous": last,
-                "change": _change(value, last),
-            }
-        )
+    # A dataset is published once, not over time: every figure but publications.
+    values = _kind_figures(
+        as_org_rows, period, compare=compare, keys={key for key, _l, _k in FIGURES} - {"publications"}
+    )
     visitors = sum(
         v for day, kind, _p, _c, v in rows if kind == EventKind.VIEW and period.start <= day <= period.end
     )
-    values.append(
-        {
-            "key": "visitors",
-            "label": str(_("Unique visitors")),
-            "value": visitors,
-            "previous": None,
-            "change": None,
-        }
-    )
+    values.append(_figure("visitors", _("Unique visitors"), visitors, None))
     keys = ["views", "downloads", "api_calls"]
     chart = series(as_org_rows, period, keys=keys)
-    chart["publications"] = [0] * len(chart["buckets"])
+    chart["publications"] = [0] * len(chart["buckets"])  # the series' documented shape (API)
     previous_chart = series(as_org_rows, period.previous, keys=keys) if compare else None
-    over_time = series_table(chart)
-    for row in over_time.rows:
-        row.pop("publications", None)
-    over_time.columns = [c for c in over_time.columns if c[0] != "publications"]
+    over_time = series_table(chart, keys=keys)
     tables = [figures_table(values), over_time, funnel(now)]
     return {
         "period": period,

@@ -43,18 +43,9 @@ def user_events(user) -> list[dict]:
 
 def token_usage(token_ids) -> dict[int, int]:
     """API calls per token over the last 30 days (rolled up)."""
-    from django.db.models import Sum
+    from .selectors import Period, token_calls
 
-    from .models import TokenDay
-    from .selectors import Period
-
-    period = Period.last(30)
-    rows = (
-        TokenDay.objects.filter(token_id__in=token_ids, day__gte=period.start, day__lte=period.end)
-        .values("token_id")
-        .annotate(n=Sum("count"))
-    )
-    return {row["token_id"]: row["n"] for row in rows}
+    return {pk: sum(groups.values()) for pk, groups in token_calls(token_ids, Period.last(30)).items()}
 
 
 def run_finished(*, kind, organization_id, status, items) -> None:

@@ -13,24 +13,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def programme(publisher_org):
-    from tests.factories import ProgrammeFactory
-
-    programme = ProgrammeFactory(slug="twin-cities")
-    programme.organizations.add(publisher_org)
-    return programme
-
-
-@pytest.fixture
-def coordinator(programme):
-    from tests.factories import UserFactory
-
-    user = UserFactory(email="marta@programme.example")
-    programme.coordinators.add(user)
-    return user
-
-
-@pytest.fixture
 def usage(published_dataset, other_org):
     today = timezone.localdate()
     for n in range(5):

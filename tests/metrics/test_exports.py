@@ -12,32 +12,13 @@ from marketplace.metrics import rollups, selectors
 from marketplace.metrics.choices import EventKind
 from marketplace.metrics.recorder import record
 from marketplace.metrics.selectors import Period
-from tests.factories import ProgrammeFactory, PublishedDatasetFactory, UserFactory
+from tests.factories import PublishedDatasetFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def at(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
-
-
-@pytest.fixture
-def programme(publisher_org):
-    programme = ProgrammeFactory(name="Twin Cities", slug="twin-cities")
-    programme.organizations.add(publisher_org)
-    return programme
-
-
-@pytest.fixture
-def coordinator(programme):
-    user = UserFactory(email="coordinator@programme.example")
-    programme.coordinators.add(user)
-    return user
 
 
 @pytest.fixture

@@ -25,25 +25,6 @@ def event(kind, dataset, day, *, visitor="v", consumer=0, **fields):
 
 
 @pytest.fixture
-def today():
-    return timezone.localdate()
-
-
-@pytest.fixture
-def programme(publisher_org):
-    programme = ProgrammeFactory(name="Twin Cities", slug="twin-cities")
-    programme.organizations.add(publisher_org)
-    return programme
-
-
-@pytest.fixture
-def coordinator(programme):
-    user = UserFactory(email="coordinator@programme.example")
-    programme.coordinators.add(user)
-    return user
-
-
-@pytest.fixture
 def usage(published_dataset, other_org, today):
     """Seven views, two downloads, three API calls, one request approved after two days — this month."""
     days = [today - datetime.timedelta(days=n) for n in range(7)]

@@ -5,7 +5,6 @@ parameters (`start`, `end` as YYYY-MM-DD, default the last 90 days; `compare=0` 
 period), same figures (selectors). `?table=<name>` answers one table only."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Sum
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,7 +15,6 @@ from rest_framework.response import Response
 from accounts.models import ApiToken
 
 from .. import selectors
-from ..models import TokenDay
 from ..permissions import datasets_for, organizations_for, programmes_for
 from .serializers import DashboardSerializer, IndexSerializer, TokenUsageSerializer
 
@@ -117,14 +115,7 @@ class MetricsViewSet(viewsets.ViewSet):
         """API calls made with each of the caller's tokens over the period, per endpoint group."""
         period = period_of(request)
         tokens = {t.pk: t for t in ApiToken.objects.filter(user=request.user)}
-        rows = (
-            TokenDay.objects.filter(token_id__in=tokens, day__gte=period.start, day__lte=period.end)
-            .values("token_id", "channel")
-            .annotate(n=Sum("count"))
-        )
-        usage: dict[int, dict[str, int]] = {pk: {} for pk in tokens}
-        for row in rows:
-            usage[row["token_id"]][row["channel"]] = row["n"]
+        usage = selectors.token_calls(list(tokens), period)
         return Response(
             [
                 {
